@@ -1,0 +1,86 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Solver cores (GLPK, RoadNetwork, Routing, Allocation) never import the domain (Planning and
+// above). Executables are thin: they parse, load, call and write.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+// Hot solver loops: whole-module optimisation is on in release; bounds checks stay on.
+let solver: [SwiftSetting] = strict
+
+let package = Package(
+    name: "Lastmile",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "lastmile", targets: ["lastmile"]),
+        .library(name: "GLPK", targets: ["GLPK"]),
+        .library(name: "Routing", targets: ["Routing"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+    ],
+    targets: [
+        // C shim over glpk.h (Debian libglpk-dev ships no pkg-config file: link `glpk` by name).
+        .target(
+            name: "CGLPK",
+            linkerSettings: [.linkedLibrary("glpk")]
+        ),
+        .target(name: "GLPK", dependencies: ["CGLPK"], swiftSettings: solver),
+        .target(name: "RoadNetwork", swiftSettings: solver),
+        .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: solver),
+        .target(name: "Allocation", dependencies: ["GLPK"], swiftSettings: solver),
+        .target(
+            name: "Planning",
+            dependencies: ["Routing", "Allocation", "RoadNetwork"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Store",
+            dependencies: ["Planning", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Planning", "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(name: "Simulation", dependencies: ["Planning", "Allocation"], swiftSettings: strict),
+        .executableTarget(
+            name: "lastmile",
+            dependencies: [
+                "Planning", "Routing", "Allocation", "RoadNetwork", "Server", "Simulation", "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "GLPKTests", dependencies: ["GLPK"], swiftSettings: strict),
+        .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation"], swiftSettings: strict),
+        .testTarget(name: "PlanningTests", dependencies: ["Planning"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Store", "Planning",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
+    ]
+)

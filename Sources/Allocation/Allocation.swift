@@ -1,0 +1,1 @@
+// The Allocation module; see DESIGN.md.

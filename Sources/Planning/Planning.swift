@@ -1,0 +1,1 @@
+// The Planning module; see DESIGN.md.

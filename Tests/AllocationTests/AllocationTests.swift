@@ -1,0 +1,4 @@
+import Testing
+@testable import Allocation
+
+@Test func moduleLoads() {}

@@ -1,0 +1,4 @@
+import Testing
+@testable import Planning
+
+@Test func moduleLoads() {}

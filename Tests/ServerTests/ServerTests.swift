@@ -1,0 +1,4 @@
+import Testing
+@testable import Server
+
+@Test func moduleLoads() {}
