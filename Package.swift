@@ -73,7 +73,9 @@ let package = Package(
         .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "Routing"], swiftSettings: strict),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "PlanCheck", "Routing", "RoadNetwork"], swiftSettings: strict),
+        .testTarget(
+            name: "PlanningTests", dependencies: ["Planning", "PlanCheck", "Routing", "RoadNetwork"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",

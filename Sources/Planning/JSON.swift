@@ -145,8 +145,11 @@ public struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeHere()), expected a field name in quotes")
             }
+            let keyStart = i
             let key = try parseString()
-            if !seen.insert(key).inserted { throw error("field \"\(key)\" appears twice") }
+            if !seen.insert(key).inserted {
+                throw JSONSyntaxError(line: line, column: keyStart - lineStart + 1, message: "field \"\(key)\" appears twice")
+            }
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
                 throw error("unexpected \(describeHere()), expected ':' after \"\(key)\"")
