@@ -33,7 +33,24 @@ public enum PlanSummary {
         out.insert("travel times: \(plan.travelTimes)", at: 1)
         out.insert("solver: \(plan.solver), seed \(plan.seed)", at: 2)
         out.insert("", at: 3)
+        out += unassignedLines(plan)
         return out.joined(separator: "\n")
+    }
+
+    /// Unassigned orders grouped by pickup point and reason, most orders first.
+    static func unassignedLines(_ plan: Plan, limit: Int = 10) -> [String] {
+        guard !plan.unassigned.isEmpty else { return [] }
+        var groups: [String: (point: String, reason: String, orders: Int)] = [:]
+        for u in plan.unassigned {
+            groups[u.pickupPointId + "\u{0}" + u.reason, default: (u.pickupPointId, u.reason, 0)].orders += 1
+        }
+        let sorted = groups.values.sorted { ($1.orders, $0.point) < ($0.orders, $1.point) }
+        var lines = ["", "unassigned:"]
+        for g in sorted.prefix(limit) {
+            lines.append("  \(g.point) (\(g.orders) order\(g.orders == 1 ? "" : "s")): \(g.reason)")
+        }
+        if sorted.count > limit { lines.append("  … \(sorted.count - limit) more; see unassigned.csv") }
+        return lines
     }
 
     /// 12345 → "12,345".

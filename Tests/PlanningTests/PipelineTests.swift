@@ -58,6 +58,7 @@ import Testing
         #expect(out.first?.reason == "no warehouse can serve it; from the nearest, WB: cannot be reached in its receiving window 04:40–05:00: the earliest a van from WB can be there is 05:41")
         #expect(plan.totals.ordersPlanned == 48 - out.count)
         #expect(plan.assignments.first { $0.pickupPointId == "P4" }?.warehouseId == nil)
+        #expect(PlanSummary.table(plan).hasSuffix("\nunassigned:\n  P4 (6 orders): \(out[0].reason)"))
     }
 
     @Test func ordersAfterTheCutoffWaitForTheNextDay() throws {
