@@ -134,8 +134,13 @@ public enum DailyPlanner {
         }
 
         unassigned.sort { $0.orderId < $1.orderId }
-        return ctx.assemble(routes: routes, assignments: assignments, unassigned: unassigned, demands: demands,
-                            orders: book.orders.count, travel: travel.note, options: options)
+        let allocation = AllocationSummary(
+            status: assignment.result.status == .optimal ? "optimal" : "feasible (time limit)",
+            estimatedCost: assignments.reduce(0) { $0 + ($1.estimatedCost ?? 0) },
+            pointsMoved: assignments.filter { a in a.warehouseId != nil && a.previousWarehouseId != nil && a.warehouseId != a.previousWarehouseId }.count,
+            pointsNew: assignments.filter { $0.warehouseId != nil && $0.previousWarehouseId == nil }.count)
+        return ctx.assemble(routes: routes, assignments: assignments, allocation: allocation, unassigned: unassigned,
+                            demands: demands, orders: book.orders.count, travel: travel.note, options: options)
     }
 
     struct Allocated {
@@ -352,7 +357,8 @@ struct Context {
         return out
     }
 
-    func assemble(routes: [PlannedRoute], assignments: [PointAssignment], unassigned: [UnassignedOrder], demands: [PointDemand],
+    func assemble(routes: [PlannedRoute], assignments: [PointAssignment], allocation: AllocationSummary,
+                  unassigned: [UnassignedOrder], demands: [PointDemand],
                   orders: Int, travel: String, options: PlanOptions) -> Plan {
         func onTime(_ s: PlannedStop) -> Bool {
             guard let start = Timestamp.parse(s.serviceStart), let arrival = Timestamp.parse(s.arrival) else { return false }
@@ -392,6 +398,6 @@ struct Context {
         return Plan(
             scenario: scenario.name, city: scenario.city, deliveryDate: clock.date, timeZone: scenario.timeZone,
             travelTimes: travel, solver: options.solverName, seed: options.seed, totals: totals, warehouses: summaries,
-            assignments: assignments, routes: routes, unassigned: unassigned)
+            allocation: allocation, assignments: assignments, routes: routes, unassigned: unassigned)
     }
 }

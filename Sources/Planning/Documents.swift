@@ -12,7 +12,7 @@ public struct OutputFile: Sendable, Equatable {
 ///     plan.json  routes.csv  routes.geojson  unassigned.csv
 ///     warehouses/<id>/pick-list.csv|json   warehouses/<id>/sort-sheet.csv
 ///     vehicles/<vehicle_id>/loading-list.csv
-///     handover/<pickup_point_id>.csv
+///     handover/<pickup_point_id>.csv|txt
 ///
 /// CSV files are UTF-8 with a byte-order mark (so spreadsheet programs show Chinese names),
 /// comma-separated, RFC 4180 quoting.
@@ -120,8 +120,33 @@ public enum PlanDocuments {
             var sheet = CSV(["customer_id", "order_id", "group_id", "sku", "name", "temperature", "qty", "vehicle_id", "arrival"])
             for r in rows { sheet.row(r.row) }
             files.append(sheet.file("handover/\(p.id).csv"))
+            files.append(OutputFile(path: "handover/\(p.id).txt", contents: Data(printableHandover(
+                point: p, visits: visits.map { ($0.route.vehicleId, $0.stop) }, rows: rows.map(\.row), date: plan.deliveryDate).utf8)))
         }
         return files
+    }
+
+    /// The sheet a group leader prints: who collects what, customer by customer.
+    static func printableHandover(point p: PickupPoint, visits: [(vehicle: String, stop: PlannedStop)], rows: [[String]],
+                                  date: CalendarDate) -> String {
+        var out = ["提货单 Handover sheet — \(p.name) (\(p.id)), \(date)",
+                   "团长 Leader: \(p.leader.name)\(p.leader.phone.map { "  \($0)" } ?? "")",
+                   "地址 Address: \(p.address)"]
+        for v in visits {
+            out.append("车辆 Van \(v.vehicle): arrives \(v.stop.arrival.dropFirst(11).prefix(5)), \(v.stop.orderIds.count) orders, "
+                       + "\(v.stop.load.crates) crates (ambient \(v.stop.load.ambient), chilled \(v.stop.load.chilled), frozen \(v.stop.load.frozen))")
+        }
+        // rows: customer, order, group, sku, name, temperature, qty, …
+        var customer = ""
+        for r in rows {
+            if r[0] != customer {
+                customer = r[0]
+                out.append("")
+                out.append("[ ] \(customer)")
+            }
+            out.append("      \(r[1])  \(r[4]) × \(r[6])  (\(r[5]))")
+        }
+        return out.joined(separator: "\n") + "\n"
     }
 
     public static func write(_ files: [OutputFile], to dir: String) throws {
@@ -239,6 +264,7 @@ extension PlanDocuments {
         }
         return (top + [count("pick-list.csv", "pick lists"), count("sort-sheet.csv", "sort sheets"),
                        count("loading-list.csv", "loading lists"),
-                       "\(files.filter { $0.path.hasPrefix("handover/") }.count) handover sheets"]).joined(separator: ", ")
+                       "\(files.filter { $0.path.hasPrefix("handover/") && $0.path.hasSuffix(".csv") }.count) handover sheets (csv + txt)"])
+            .joined(separator: ", ")
     }
 }

@@ -14,6 +14,7 @@ public struct Plan: Codable, Sendable, Equatable {
     public var currency = "CNY"
     public var totals: Totals
     public var warehouses: [WarehouseSummary]
+    public var allocation: AllocationSummary
     /// Which warehouse serves each pickup point with orders (nil: none could).
     public var assignments: [PointAssignment]
     /// One entry per trip of a vehicle.
@@ -21,7 +22,7 @@ public struct Plan: Codable, Sendable, Equatable {
     public var unassigned: [UnassignedOrder]
 
     enum CodingKeys: String, CodingKey {
-        case format, scenario, city, solver, seed, currency, totals, warehouses, assignments, routes, unassigned
+        case format, scenario, city, solver, seed, currency, totals, warehouses, allocation, assignments, routes, unassigned
         case deliveryDate = "delivery_date"
         case timeZone = "time_zone"
         case travelTimes = "travel_times"
@@ -191,5 +192,24 @@ public struct Totals: Codable, Sendable, Equatable {
         case durationS = "duration_s"
         case fixedCost = "fixed_cost"
         case costPerOrder = "cost_per_order"
+    }
+}
+
+/// How the pickup point → warehouse assignment came out.
+public struct AllocationSummary: Codable, Sendable, Equatable {
+    /// "optimal", or "feasible (time limit)" when GLPK was stopped early.
+    public var status: String
+    /// Sum of the pairs' estimated delivery costs (cents), stability penalties excluded.
+    public var estimatedCost: Int
+    /// Points served by another warehouse than yesterday's.
+    public var pointsMoved: Int
+    /// Points without a warehouse yesterday.
+    public var pointsNew: Int
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case estimatedCost = "estimated_cost"
+        case pointsMoved = "points_moved"
+        case pointsNew = "points_new"
     }
 }

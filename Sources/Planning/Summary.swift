@@ -31,8 +31,10 @@ public enum PlanSummary {
         out.insert("Plan \(plan.scenario) (\(plan.city)), delivery \(plan.deliveryDate): \(group(t.orders)) orders, "
                    + "\(group(t.ordersPlanned)) planned, \(group(t.ordersUnassigned)) unassigned", at: 0)
         out.insert("travel times: \(plan.travelTimes)", at: 1)
-        out.insert("solver: \(plan.solver), seed \(plan.seed)", at: 2)
-        out.insert("", at: 3)
+        out.insert("allocation (GLPK): \(plan.allocation.status); \(plan.allocation.pointsMoved) pickup point"
+                   + "\(plan.allocation.pointsMoved == 1 ? "" : "s") moved from yesterday's warehouse, \(plan.allocation.pointsNew) new", at: 2)
+        out.insert("routing: \(plan.solver), seed \(plan.seed)", at: 3)
+        out.insert("", at: 4)
         out += unassignedLines(plan)
         return out.joined(separator: "\n")
     }

@@ -23,7 +23,11 @@ import Testing
                   "warehouses/WB/sort-sheet.csv"] {
             #expect(fm.fileExists(atPath: "\(dir)/\(f)"), "\(f)")
         }
-        #expect(try fm.contentsOfDirectory(atPath: dir + "/handover").count == 8)
+        #expect(try fm.contentsOfDirectory(atPath: dir + "/handover").filter { $0.hasSuffix(".csv") }.count == 8)
+        let sheet = String(decoding: try Data(contentsOf: URL(fileURLWithPath: dir + "/handover/P1.txt")), as: UTF8.self)
+        #expect(sheet.hasPrefix("提货单 Handover sheet — 自提点 1 (P1), 2025-09-16\n团长 Leader: 团长1\n"))
+        #expect(plan.allocation.status == "optimal")
+        #expect(plan.allocation.pointsNew == 2)
         #expect(try fm.contentsOfDirectory(atPath: dir + "/vehicles").sorted() == Set(plan.routes.map(\.vehicleId)).sorted())
         // GeoJSON: a Point per stop and warehouse, a LineString per leg.
         let geo = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/routes.geojson"))) as? [String: Any])
@@ -59,6 +63,21 @@ import Testing
         #expect(plan.totals.ordersPlanned == 48 - out.count)
         #expect(plan.assignments.first { $0.pickupPointId == "P4" }?.warehouseId == nil)
         #expect(PlanSummary.table(plan).hasSuffix("\nunassigned:\n  P4 (6 orders): \(out[0].reason)"))
+    }
+
+    /// Yesterday's warehouse is kept while moving costs more than the stability penalty.
+    @Test func stabilityPenaltyKeepsYesterdaysWarehouse() throws {
+        var (s, book) = try smallCity()
+        s.pickupPoints[0].previousWarehouseId = "WB"   // P1 lies next to WA
+        let travel = TravelTimes.choose(for: s, scenarioFile: nil)
+        s.stabilityPenaltyCents = 1_000_000
+        let kept = try DailyPlanner.plan(scenario: s, orders: book, travel: travel)
+        #expect(kept.assignments.first { $0.pickupPointId == "P1" }?.warehouseId == "WB")
+        #expect(kept.allocation.pointsMoved == 0)
+        s.stabilityPenaltyCents = 0
+        let moved = try DailyPlanner.plan(scenario: s, orders: book, travel: travel)
+        #expect(moved.assignments.first { $0.pickupPointId == "P1" }?.warehouseId == "WA")
+        #expect(moved.allocation.pointsMoved >= 1)
     }
 
     @Test func ordersAfterTheCutoffWaitForTheNextDay() throws {
