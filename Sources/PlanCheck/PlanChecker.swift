@@ -90,15 +90,15 @@ private struct Checker {
         // Scenario.
         var skus: [String: (temp: String, grams: Int, perCrate: Int)] = [:]
         for s in scenario["skus"] as? [Object] ?? [] {
-            skus[s["id"] as! String] = (s["temperature"] as! String, int(s["weight_g"]), int(s["units_per_crate"]))
+            skus[str(s["id"])] = (str(s["temperature"]), int(s["weight_g"]), max(1, int(s["units_per_crate"])))
         }
         var points: [String: Object] = [:]
-        for p in scenario["pickup_points"] as? [Object] ?? [] { points[p["id"] as! String] = p }
+        for p in scenario["pickup_points"] as? [Object] ?? [] { points[str(p["id"])] = p }
         var types: [String: (warehouse: String, type: Object)] = [:]
         var warehouses: [String: Object] = [:]
         for w in scenario["warehouses"] as? [Object] ?? [] {
-            warehouses[w["id"] as! String] = w
-            for t in w["vehicle_types"] as? [Object] ?? [] { types[t["id"] as! String] = (w["id"] as! String, t) }
+            warehouses[str(w["id"])] = w
+            for t in w["vehicle_types"] as? [Object] ?? [] { types[str(t["id"])] = (str(w["id"]), t) }
         }
         let defaultService = scenario["service"] as? Object ?? [:]
 
@@ -115,7 +115,7 @@ private struct Checker {
         }
         report.orders = orders.count
         func lines(_ o: Object) -> [(sku: String, qty: Int)] {
-            (o["lines"] as? [Object] ?? []).map { ($0["sku"] as! String, int($0["qty"])) }
+            (o["lines"] as? [Object] ?? []).map { (str($0["sku"]), int($0["qty"])) }
         }
 
         // Unassigned.
@@ -148,7 +148,7 @@ private struct Checker {
                 fail("\(rid): vehicle type \(r["vehicle_type_id"] ?? "?") is not a type of warehouse \(r["warehouse_id"] ?? "?")")
                 continue
             }
-            vehiclesOfType[type["id"] as! String, default: []].insert(vid)
+            vehiclesOfType[str(type["id"]), default: []].insert(vid)
             guard let dep = iso(r["departure"]), let ret = iso(r["return"]) else { fail("\(rid): unreadable departure or return"); continue }
             vehicleTrips[vid, default: []].append((trip, dep, ret, type))
             tripNumbers[vid, default: []].append(trip)
@@ -296,6 +296,8 @@ private func int(_ v: Any?) -> Int {
     if let i = v as? Int { return i }
     return Int.min
 }
+
+private func str(_ v: Any?) -> String { v as? String ?? "?" }
 
 private func rank(_ c: Any?) -> Int { ["small", "medium", "large"].firstIndex(of: c as? String ?? "") ?? Int.max }
 
