@@ -13,6 +13,12 @@ public enum ScenarioLoader {
         return (try parse(Array(data), file: file), file)
     }
 
+    /// orders.jsonl beside scenario.json.
+    public static func defaultOrdersPath(scenarioFile: String) -> String {
+        let dir = (scenarioFile as NSString).deletingLastPathComponent
+        return dir.isEmpty ? "orders.jsonl" : dir + "/orders.jsonl"
+    }
+
     /// scenario.json inside a directory, else the path itself.
     public static func resolve(_ path: String) -> String {
         var isDir: ObjCBool = false

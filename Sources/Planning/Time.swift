@@ -1,7 +1,29 @@
 import Foundation
 
+/// A value written in JSON as one string: its `description`, read back by `parse`.
+public protocol StringCodable: Codable, CustomStringConvertible {
+    static func parse(_ s: String) -> Self?
+    /// What the string should look like, for decoding errors.
+    static var expected: String { get }
+}
+
+extension StringCodable {
+    public init(from decoder: Decoder) throws {
+        let s = try decoder.singleValueContainer().decode(String.self)
+        guard let v = Self.parse(s) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected \(Self.expected), got \(s)"))
+        }
+        self = v
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+
 /// A local time of day, "HH:MM" (00:00 … 24:00), stored as minutes after midnight.
-public struct LocalTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct LocalTime: Sendable, Hashable, Comparable, StringCodable {
     public var minutes: Int
     public init(minutes: Int) { self.minutes = minutes }
     public init(_ h: Int, _ m: Int) { minutes = h * 60 + m }
@@ -23,19 +45,7 @@ public struct LocalTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     public static func < (a: LocalTime, b: LocalTime) -> Bool { a.minutes < b.minutes }
-
-    public init(from decoder: Decoder) throws {
-        let s = try decoder.singleValueContainer().decode(String.self)
-        guard let t = LocalTime.parse(s) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected HH:MM, got \(s)"))
-        }
-        self = t
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public static let expected = "a local time HH:MM"
 }
 
 /// `from ... to`, both local times of the same day.
@@ -50,7 +60,7 @@ public struct TimeWindow: Codable, Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A calendar date, "YYYY-MM-DD" (proleptic Gregorian).
-public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct CalendarDate: Sendable, Hashable, Comparable, StringCodable {
     public var year: Int
     public var month: Int
     public var day: Int
@@ -108,24 +118,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
-
-    public init(from decoder: Decoder) throws {
-        let s = try decoder.singleValueContainer().decode(String.self)
-        guard let d = CalendarDate.parse(s) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected YYYY-MM-DD, got \(s)"))
-        }
-        self = d
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
+    public static let expected = "a date YYYY-MM-DD"
 }
 
 /// An ISO 8601 instant with an explicit offset ("2025-09-15T21:04:05+08:00" or "…Z"), kept as
 /// written and as whole seconds since the epoch (fractions are dropped).
-public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Timestamp: Sendable, Hashable, Comparable, StringCodable {
     public var text: String
     public var epochSeconds: Int
 
@@ -163,19 +161,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.text = text
         self.epochSeconds = epochSeconds
     }
-
-    public init(from decoder: Decoder) throws {
-        let s = try decoder.singleValueContainer().decode(String.self)
-        guard let t = Timestamp.parse(s) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "expected an ISO 8601 time with offset, got \(s)"))
-        }
-        self = t
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(text)
-    }
+    public static let expected = "an ISO 8601 time with offset"
 }
 
 /// Local wall-clock times of one delivery day in the scenario's time zone: the routing core

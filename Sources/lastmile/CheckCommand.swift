@@ -20,7 +20,7 @@ struct CheckCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let file = ScenarioLoader.resolve(scenario)
-            let ordersPath = orders ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("orders.jsonl")
+            let ordersPath = orders ?? ScenarioLoader.defaultOrdersPath(scenarioFile: file)
             let report = PlanChecker.check(outputDirectory: out, scenarioFile: file, ordersFile: ordersPath)
             for v in report.violations.prefix(50) { print("violation: \(v)") }
             if report.violations.count > 50 { print("… and \(report.violations.count - 50) more") }

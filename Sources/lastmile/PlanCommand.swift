@@ -25,7 +25,7 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let (s, file) = try ScenarioLoader.load(path: scenario)
-            let ordersPath = orders ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("orders.jsonl")
+            let ordersPath = orders ?? ScenarioLoader.defaultOrdersPath(scenarioFile: file)
             let book = try OrderLoader.load(path: ordersPath, scenario: s)
             let travel = TravelTimes.choose(for: s, scenarioFile: file)
             let plan = try DailyPlanner.plan(scenario: s, orders: book, travel: travel,
