@@ -13,6 +13,7 @@ import Testing
     @Test func smallCityPlanIsCompleteAndPassesTheChecker() throws {
         let (s, book) = try smallCity()
         let (plan, dir, report) = try planAndCheck(s, book, name: "small")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         #expect(report.orders == 48 && report.stops == plan.totals.stops)
         #expect(plan.totals.ordersPlanned == 48 && plan.unassigned.isEmpty)
@@ -54,7 +55,8 @@ import Testing
     @Test func pointNoVanCanReachInItsWindowIsUnassignedWithItsReason() throws {
         var (s, book) = try smallCity()
         s.pickupPoints[3].receivingWindow = TimeWindow(from: LocalTime(4, 40), to: LocalTime(5, 0))
-        let (plan, _, report) = try planAndCheck(s, book, name: "unreachable")
+        let (plan, dir, report) = try planAndCheck(s, book, name: "unreachable")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         let out = plan.unassigned
         #expect(out.map(\.orderId) == book.orders.filter { $0.pickupPointId == "P4" }.map(\.orderId))
@@ -85,7 +87,8 @@ import Testing
         let text = Fixture.ordersText + Fixture.order("LATE", point: "P2", completed: "2025-09-15T23:00:01+08:00") + "\n"
             + Fixture.order("ONTIME", point: "P2", completed: "2025-09-15T15:00:00Z") + "\n"
         let book = try Fixture.orders(text, scenario: s)
-        let (plan, _, report) = try planAndCheck(s, book, name: "cutoff")
+        let (plan, dir, report) = try planAndCheck(s, book, name: "cutoff")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         #expect(plan.unassigned == [UnassignedOrder(
             orderId: "LATE", pickupPointId: "P2",
@@ -97,7 +100,8 @@ import Testing
         var (s, book) = try smallCity()
         s.warehouses[0].sortingCapacityCrates = 5
         s.warehouses[1].sortingCapacityCrates = 8
-        let (plan, _, report) = try planAndCheck(s, book, name: "sorting")
+        let (plan, dir, report) = try planAndCheck(s, book, name: "sorting")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         #expect(plan.totals.ordersUnassigned > 0)
         for w in plan.warehouses { #expect(w.crates <= w.sortingCapacityCrates) }
@@ -110,7 +114,8 @@ import Testing
         for k in s.pickupPoints.indices { s.pickupPoints[k].receivingWindow = TimeWindow(from: LocalTime(6, 30), to: LocalTime(6, 45)) }
         s.warehouses[0].vehicleTypes[0].count = 1
         s.warehouses[1].vehicleTypes[0].count = 1
-        let (plan, _, report) = try planAndCheck(s, book, name: "fleet")
+        let (plan, dir, report) = try planAndCheck(s, book, name: "fleet")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         #expect(plan.totals.ordersUnassigned > 0)
         #expect(plan.unassigned.contains { $0.reason.hasSuffix("had room or time left for it; add a van or widen the receiving window") })
@@ -122,7 +127,8 @@ import Testing
         s.warehouses[0].vehicleTypes[1].capacityCrates = 3
         s.warehouses[0].vehicleTypes[1].maxTrips = 3
         s.warehouses[0].vehicleTypes[1].count = 2
-        let (plan, _, report) = try planAndCheck(s, book, name: "split")
+        let (plan, dir, report) = try planAndCheck(s, book, name: "split")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         let drops = plan.routes.flatMap(\.stops).filter { $0.pickupPointId == "P3" }
         #expect(drops.count >= 2)
@@ -138,6 +144,7 @@ import Testing
         let travel = TravelTimes.choose(for: s, scenarioFile: file)
         let plan = try DailyPlanner.plan(scenario: s, orders: book, travel: travel)
         let dir = try temporaryDirectory("shanghai")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try PlanDocuments.write(try PlanDocuments.render(plan: plan, scenario: s, orders: book, paths: travel.provider.path), to: dir)
         let report = PlanChecker.check(outputDirectory: dir, scenarioFile: file, ordersFile: Paths.shanghai + "/orders.jsonl")
         #expect(report.violations == [])
@@ -169,6 +176,7 @@ import Testing
 
     @Test func loadingListInStopOrder() throws {
         let (dir, plan) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let route = try #require(plan.routes.first { $0.stops.count >= 2 })
         try edit("\(dir)/vehicles/\(route.vehicleId)/loading-list.csv") { text in
             var lines = text.components(separatedBy: "\r\n")
@@ -181,6 +189,7 @@ import Testing
 
     @Test func orderMissingFromHandover() throws {
         let (dir, plan) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let stop = plan.routes[0].stops[0]
         let id = stop.orderIds[0]
         try edit("\(dir)/handover/\(stop.pickupPointId).csv") { text in
@@ -192,6 +201,7 @@ import Testing
 
     @Test func overloadedStop() throws {
         let (dir, plan) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let crates = plan.routes[0].stops[0].load.crates
         try edit(dir + "/plan.json") { $0.replacingOccurrences(of: "\"crates\" : \(crates),", with: "\"crates\" : \(crates + 40),") }
         #expect(recheck(dir).contains { $0.contains(": load \(crates + 40) crates") })
@@ -199,6 +209,7 @@ import Testing
 
     @Test func lateArrival() throws {
         let (dir, plan) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let s = plan.routes[0].stops[0]
         try edit(dir + "/plan.json") { $0.replacingOccurrences(of: "\"service_start\" : \"\(s.serviceStart)\"", with: "\"service_start\" : \"2025-09-16T10:30:00+08:00\"") }
         #expect(recheck(dir).contains { $0.contains("service starts at 2025-09-16T10:30:00+08:00, outside the window") })
@@ -206,6 +217,7 @@ import Testing
 
     @Test func pickListTotals() throws {
         let (dir, _) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try edit(dir + "/warehouses/WA/pick-list.csv") { text in
             var lines = text.components(separatedBy: "\r\n")
             var f = lines[1].components(separatedBy: ",")
@@ -220,6 +232,7 @@ import Testing
 
     @Test func unassignedWithoutReason() throws {
         let (dir, plan) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let id = plan.routes[0].stops[0].orderIds[0]
         try edit(dir + "/plan.json") { text in
             text.replacingOccurrences(of: "\"unassigned\" : [\n\n  ]", with: "\"unassigned\" : [{\"order_id\": \"\(id)\", \"pickup_point_id\": \"\(plan.routes[0].stops[0].pickupPointId)\", \"reason\": \" \"}]")
@@ -231,6 +244,7 @@ import Testing
 
     @Test func shiftTooLong() throws {
         let (dir, plan) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let r = try #require(plan.routes.last)  // the last trip of its vehicle
         try edit(dir + "/plan.json") { $0.replacingOccurrences(of: "\"return\" : \"\(r.returnTime)\"", with: "\"return\" : \"2025-09-16T14:30:00+08:00\"") }
         let v = recheck(dir)
