@@ -67,26 +67,8 @@ public enum DailyPlanner {
             throw GeneralError(.planning, "travel times: \(error)")
         }
 
-        // 4. Drops per warehouse (split where a point outgrows the largest van that reaches it),
-        //    and whether each warehouse can serve each point at all.
-        var drops: [[[Drop]]] = []       // [warehouse][demand index]
-        var why: [[UnassignedReason?]] = []  // [warehouse][demand index]: first drop's problem
-        for w in scenario.warehouses.indices {
-            let ds = demands.map { ctx.drops(of: $0, warehouse: w) }
-            let data = try ctx.problem(warehouse: w, drops: ds.flatMap { $0 }, matrix: matrix)
-            var k = 0
-            var reasons: [UnassignedReason?] = []
-            for pointDrops in ds {
-                var r: UnassignedReason?
-                for _ in pointDrops {
-                    if r == nil { r = data.whyUnservableAlone(k) }
-                    k += 1
-                }
-                reasons.append(r)
-            }
-            drops.append(ds)
-            why.append(reasons)
-        }
+        // 4. Drops per warehouse, and whether each warehouse can serve each point at all.
+        let (drops, why) = try ctx.serviceability(of: demands, matrix: matrix)
 
         // 5. Allocate.
         let assignment = try allocate(ctx: ctx, demands: demands, why: why, matrix: matrix, timeLimit: options.allocationTimeLimit)
@@ -281,6 +263,31 @@ struct Context {
         } catch {
             throw GeneralError(.planning, "\(wh.id): \(error)")
         }
+    }
+
+    /// Per warehouse: each point's drops (split where the point outgrows the largest van that
+    /// reaches it) and, if no van of the warehouse can serve one of them alone, why not.
+    func serviceability(of demands: [PointDemand], matrix: TravelMatrix) throws
+        -> (drops: [[[Drop]]], why: [[UnassignedReason?]]) {
+        var drops: [[[Drop]]] = []            // [warehouse][demand index]
+        var why: [[UnassignedReason?]] = []   // [warehouse][demand index]
+        for w in scenario.warehouses.indices {
+            let ds = demands.map { self.drops(of: $0, warehouse: w) }
+            let data = try problem(warehouse: w, drops: ds.flatMap { $0 }, matrix: matrix)
+            var k = 0
+            var reasons: [UnassignedReason?] = []
+            for pointDrops in ds {
+                var r: UnassignedReason?
+                for _ in pointDrops {
+                    if r == nil { r = data.whyUnservableAlone(k) }
+                    k += 1
+                }
+                reasons.append(r)
+            }
+            drops.append(ds)
+            why.append(reasons)
+        }
+        return (drops, why)
     }
 
     /// A routing reason in a dispatcher's words.
