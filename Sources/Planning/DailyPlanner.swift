@@ -68,10 +68,11 @@ public enum DailyPlanner {
         }
 
         // 4. Drops per warehouse, and whether each warehouse can serve each point at all.
-        let (drops, why) = try ctx.serviceability(of: demands, matrix: matrix)
+        let (drops, why, lost) = try ctx.serviceability(of: demands, matrix: matrix)
 
         // 5. Allocate.
-        let assignment = try allocate(ctx: ctx, demands: demands, why: why, matrix: matrix, timeLimit: options.allocationTimeLimit)
+        let assignment = try allocate(ctx: ctx, demands: demands, why: why, lost: lost, matrix: matrix,
+                                      timeLimit: options.allocationTimeLimit)
         var assignments: [PointAssignment] = []
         for (i, d) in demands.enumerated() {
             let p = scenario.pickupPoints[d.point]
@@ -134,7 +135,7 @@ public enum DailyPlanner {
     /// share of a van's round trip (radial approximation, Daganzo 1984 "The distance traveled to
     /// visit N points with a maximum of C stops per vehicle"), plus service time; a pair is
     /// allowed only when some van of the warehouse can serve the point alone.
-    static func allocate(ctx: Context, demands: [PointDemand], why: [[UnassignedReason?]], matrix: TravelMatrix,
+    static func allocate(ctx: Context, demands: [PointDemand], why: [[UnassignedReason?]], lost: [[Int]], matrix: TravelMatrix,
                          timeLimit: Double) throws -> Allocated {
         let s = ctx.scenario
         var costs: [[Int?]] = []
@@ -155,14 +156,16 @@ public enum DailyPlanner {
         // Fleet limits: a day's trips of all vans, in crates and grams; and for each vehicle class
         // below the largest, the crates of points only vans up to that class may reach.
         let restricted = VehicleClass.allCases.dropLast()
-        // Leaving an order out must cost more than any assignment of all the others.
+        // Leaving an order out must cost more than any assignment of all the others; so must an
+        // order a warehouse could not carry (prefer a warehouse whose vans take it).
         let worst = 1 + costs.reduce(0) { $0 + ($1.compactMap { $0 }.max() ?? 0) + s.stabilityPenaltyCents }
+        let penalized = costs.indices.map { i in costs[i].indices.map { w in costs[i][w].map { $0 + worst * lost[w][i] } } }
         let problem = AssignmentProblem(
             points: demands.enumerated().map { (i, d) in
                 AssignmentProblem.Point(
                     demand: [d.load.crates, d.load.crates, d.load.grams]
                         + restricted.map { s.pickupPoints[d.point].maxVehicle <= $0 ? d.load.crates : 0 },
-                    costs: costs[i],
+                    costs: penalized[i],
                     previous: s.pickupPoints[d.point].previousWarehouseId.flatMap { id in s.warehouses.firstIndex { $0.id == id } },
                     unassignedPenalty: worst * d.orders.count)
             },
@@ -266,28 +269,40 @@ struct Context {
     }
 
     /// Per warehouse: each point's drops (split where the point outgrows the largest van that
-    /// reaches it) and, if no van of the warehouse can serve one of them alone, why not.
+    /// reaches it); why the warehouse cannot serve the point (nil: it can); and how many of the
+    /// point's orders it would still have to leave out because a single order is bigger than any
+    /// of its vans that reach the point (those orders are then reported by the routing step).
     func serviceability(of demands: [PointDemand], matrix: TravelMatrix) throws
-        -> (drops: [[[Drop]]], why: [[UnassignedReason?]]) {
+        -> (drops: [[[Drop]]], why: [[UnassignedReason?]], lost: [[Int]]) {
         var drops: [[[Drop]]] = []            // [warehouse][demand index]
         var why: [[UnassignedReason?]] = []   // [warehouse][demand index]
+        var lost: [[Int]] = []                // [warehouse][demand index]
         for w in scenario.warehouses.indices {
             let ds = demands.map { self.drops(of: $0, warehouse: w) }
             let data = try problem(warehouse: w, drops: ds.flatMap { $0 }, matrix: matrix)
             var k = 0
-            var reasons: [UnassignedReason?] = []
+            var reasons: [UnassignedReason?] = [], lostOrders: [Int] = []
             for pointDrops in ds {
-                var r: UnassignedReason?
-                for _ in pointDrops {
-                    if r == nil { r = data.whyUnservableAlone(k) }
+                var blocking: UnassignedReason?, tooBig: UnassignedReason?
+                var served = 0, left = 0
+                for d in pointDrops {
+                    switch data.whyUnservableAlone(k) {
+                    case nil: served += 1
+                    case let r? where { if case .exceedsCapacity = r { true } else { false } }():
+                        tooBig = tooBig ?? r
+                        left += d.orders.count
+                    case let r?: blocking = blocking ?? r
+                    }
                     k += 1
                 }
-                reasons.append(r)
+                reasons.append(blocking ?? (served == 0 ? tooBig : nil))
+                lostOrders.append(left)
             }
             drops.append(ds)
             why.append(reasons)
+            lost.append(lostOrders)
         }
-        return (drops, why)
+        return (drops, why, lost)
     }
 
     /// A routing reason in a dispatcher's words.

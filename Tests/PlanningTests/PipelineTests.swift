@@ -252,3 +252,20 @@ import Testing
         #expect(v.contains("\(r.vehicleId): back after its shift ends"))
     }
 }
+
+extension PipelineTests {
+    /// One order too big for any van that reaches its point is left out alone; the point's other
+    /// orders are still delivered.
+    @Test func anOrderNoVanCanCarryIsLeftOutAlone() throws {
+        let (s, _) = try smallCity()
+        let text = Fixture.ordersText + Fixture.order("HUGE", point: "P1", lines: #"[{"sku":"RICE","qty":300}]"#) + "\n"
+        let book = try Fixture.orders(text, scenario: s)
+        let (plan, dir, report) = try planAndCheck(s, book, name: "huge")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(report.violations == [])
+        #expect(plan.unassigned == [UnassignedOrder(
+            orderId: "HUGE", pickupPointId: "P1",
+            reason: "an order needs 75 crates, more than the 30 crates of the largest van that can reach it")])
+        #expect(plan.totals.ordersPlanned == 48)
+    }
+}
