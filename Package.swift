@@ -56,11 +56,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Independent plan checker: Foundation only, shares no code with the planner.
+        .target(name: "PlanCheck", swiftSettings: strict),
         .target(name: "Simulation", dependencies: ["Planning", "Allocation"], swiftSettings: strict),
         .executableTarget(
             name: "lastmile",
             dependencies: [
-                "Planning", "Routing", "Allocation", "RoadNetwork", "Server", "Simulation", "Store",
+                "Planning", "PlanCheck", "Routing", "Allocation", "RoadNetwork", "Server", "Simulation", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,8 +72,10 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"], swiftSettings: strict),
         .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation"], swiftSettings: strict),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning"], swiftSettings: strict),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "Routing"], swiftSettings: strict),
+        .testTarget(
+            name: "PlanningTests", dependencies: ["Planning", "PlanCheck", "Routing", "RoadNetwork"],
+            exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",

@@ -136,3 +136,54 @@ public struct GeneralError: LastmileError, Equatable {
         self.detail = detail
     }
 }
+
+/// Several input errors found in one pass over a file (e.g. one per bad line of orders.jsonl),
+/// so a whole file can be fixed at once. Prints one error per line, the first `shown` of them.
+public struct InputErrors: LastmileError, Equatable {
+    public var errors: [InputError]
+    public static let shown = 20
+
+    public init(_ errors: [InputError]) {
+        precondition(!errors.isEmpty, "InputErrors needs at least one error")
+        self.errors = errors
+    }
+
+    public var kind: ErrorKind { .input }
+    public var field: String? { errors.count == 1 ? errors[0].field : nil }
+    public var detail: String {
+        var lines = errors.prefix(Self.shown).map(\.detail)
+        if errors.count > Self.shown { lines.append("… and \(errors.count - Self.shown) more errors") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The problem document lists every error, pointing at line N as `/N` followed by the field.
+    public var problem: ProblemDocument {
+        ProblemDocument(
+            type: "https://lastmile.example/errors/\(kind.rawValue)", title: kind.title, status: kind.httpStatus,
+            detail: errors.count == 1 ? errors[0].detail : "\(errors.count) errors; the first: \(errors[0].detail)",
+            field: field,
+            errors: errors.map { e in
+                ProblemDocument.ItemError(pointer: (e.line.map { "/\($0)" } ?? "") + Self.pointer(e.field), detail: e.reason)
+            })
+    }
+
+    /// `lines[2].qty` → `/lines/2/qty`.
+    public static func pointer(_ field: String?) -> String {
+        guard let field else { return "" }
+        var out = ""
+        for part in field.split(separator: ".") {
+            var s = Substring(part)
+            if let b = s.firstIndex(of: "[") {
+                out += "/" + s[..<b]
+                s = s[b...]
+                while let open = s.firstIndex(of: "["), let close = s.firstIndex(of: "]") {
+                    out += "/" + s[s.index(after: open)..<close]
+                    s = s[s.index(after: close)...]
+                }
+            } else {
+                out += "/" + s
+            }
+        }
+        return out
+    }
+}

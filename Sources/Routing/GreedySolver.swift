@@ -11,13 +11,18 @@ public struct GreedySolver: RoutingSolver {
         var costs: [Int] = []
         var used = [Int](repeating: 0, count: data.vehicleTypes.count)
 
-        // Far clients first: they seed routes, near ones fill in.
+        // Most constrained first (fewest vehicles allowed, so that vans a lane needs are not used
+        // up elsewhere), then far clients: they seed routes, near ones fill in.
+        let allowedVehicles = data.clients.indices.map { c in
+            data.vehicleTypes.indices.reduce(0) { $0 + (data.allows($1, c) ? data.vehicleTypes[$1].count : 0) }
+        }
         let order = data.clients.indices
             .filter { data.whyUnservableAlone($0) == nil }
             .sorted { a, b in
                 let da = data.vehicleTypes.map { data.distance[data.location(ofDepot: $0.depot), data.location(ofClient: a)] }.min() ?? 0
                 let db = data.vehicleTypes.map { data.distance[data.location(ofDepot: $0.depot), data.location(ofClient: b)] }.min() ?? 0
                 if data.clients[a].required != data.clients[b].required { return data.clients[a].required }
+                if allowedVehicles[a] != allowedVehicles[b] { return allowedVehicles[a] < allowedVehicles[b] }
                 return da != db ? da > db : a < b
             }
 

@@ -1,0 +1,369 @@
+import Foundation
+
+/// An independent checker of a written plan. It reads the output directory, the scenario and the
+/// orders as raw JSON and CSV with its own code (nothing from the planner), and lists every
+/// broken promise:
+/// - every order is in exactly one handover sheet, or in `unassigned` with a reason;
+/// - stop loads match the orders (crate rule re-implemented here) and trips fit their van;
+/// - service starts inside the pickup point's receiving window, vans only where they fit;
+/// - trips respect shifts, dock hours, trip counts, reload and service times;
+/// - pick lists total exactly what the delivered orders ordered, per warehouse and SKU;
+/// - loading lists are the exact reverse of each trip's stop order.
+public struct PlanCheckReport: Sendable {
+    public var violations: [String] = []
+    public var orders = 0
+    public var stops = 0
+    public var trips = 0
+    public var isValid: Bool { violations.isEmpty }
+    public var summary: String {
+        "checked \(orders) orders, \(trips) trips, \(stops) stops: "
+            + (isValid ? "no violations" : "\(violations.count) violation\(violations.count == 1 ? "" : "s")")
+    }
+}
+
+public enum PlanChecker {
+    public static func check(outputDirectory out: String, scenarioFile: String, ordersFile: String) -> PlanCheckReport {
+        var c = Checker(out: out)
+        c.run(scenarioFile: scenarioFile, ordersFile: ordersFile)
+        return c.report
+    }
+}
+
+private typealias Object = [String: Any]
+
+private struct Checker {
+    let out: String
+    var report = PlanCheckReport()
+
+    init(out: String) { self.out = out }
+
+    mutating func fail(_ s: String) { report.violations.append(s) }
+
+    func read(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    mutating func json(_ path: String) -> Object? {
+        guard let d = read(path) else { fail("\(path): missing"); return nil }
+        guard let o = (try? JSONSerialization.jsonObject(with: d)) as? Object else { fail("\(path): not a JSON object"); return nil }
+        return o
+    }
+
+    /// Rows of a CSV file as dictionaries keyed by the header.
+    mutating func csv(_ path: String) -> [[String: String]]? {
+        guard let d = read(path) else { fail("\(path): missing"); return nil }
+        var text = String(decoding: d, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        var rows: [[String]] = []
+        var row: [String] = [], field = "", quoted = false, afterQuote = false
+        var it = text.unicodeScalars.makeIterator()
+        while let ch = it.next() {
+            if quoted {
+                if ch == "\"" { quoted = false; afterQuote = true } else { field.unicodeScalars.append(ch) }
+                continue
+            }
+            switch ch {
+            case "\"": if afterQuote { field += "\"" }; quoted = true
+            case ",": row.append(field); field = ""
+            case "\r": break
+            case "\n": row.append(field); rows.append(row); row = []; field = ""
+            default: field.unicodeScalars.append(ch)
+            }
+            afterQuote = false
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        guard let header = rows.first else { fail("\(path): empty"); return nil }
+        var result: [[String: String]] = []
+        for (i, r) in rows.dropFirst().enumerated() {
+            guard r.count == header.count else { fail("\(path): row \(i + 2) has \(r.count) fields, header has \(header.count)"); continue }
+            result.append(Dictionary(uniqueKeysWithValues: zip(header, r)))
+        }
+        return result
+    }
+
+    mutating func run(scenarioFile: String, ordersFile: String) {
+        guard let scenario = json(scenarioFile), let plan = json(out + "/plan.json") else { return }
+        guard let tzName = scenario["time_zone"] as? String, let tz = TimeZone(identifier: tzName),
+              let date = plan["delivery_date"] as? String, let day = Day(date, tz) else {
+            fail("scenario time_zone or plan delivery_date unreadable")
+            return
+        }
+
+        // Scenario.
+        var skus: [String: (temp: String, grams: Int, perCrate: Int)] = [:]
+        for s in scenario["skus"] as? [Object] ?? [] {
+            skus[str(s["id"])] = (str(s["temperature"]), int(s["weight_g"]), max(1, int(s["units_per_crate"])))
+        }
+        var points: [String: Object] = [:]
+        for p in scenario["pickup_points"] as? [Object] ?? [] { points[str(p["id"])] = p }
+        var types: [String: (warehouse: String, type: Object)] = [:]
+        var warehouses: [String: Object] = [:]
+        for w in scenario["warehouses"] as? [Object] ?? [] {
+            warehouses[str(w["id"])] = w
+            for t in w["vehicle_types"] as? [Object] ?? [] { types[str(t["id"])] = (str(w["id"]), t) }
+        }
+        let defaultService = scenario["service"] as? Object ?? [:]
+
+        // Orders.
+        guard let ordersData = read(ordersFile) else { fail("\(ordersFile): missing"); return }
+        var orders: [String: Object] = [:]
+        for line in String(decoding: ordersData, as: UTF8.self).split(whereSeparator: \.isNewline)
+        where !line.allSatisfy(\.isWhitespace) {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? Object, let id = o["order_id"] as? String else {
+                fail("\(ordersFile): unreadable line")
+                continue
+            }
+            orders[id] = o
+        }
+        report.orders = orders.count
+        func lines(_ o: Object) -> [(sku: String, qty: Int)] {
+            (o["lines"] as? [Object] ?? []).map { (str($0["sku"]), int($0["qty"])) }
+        }
+
+        // Unassigned.
+        var unassigned: Set<String> = []
+        for u in plan["unassigned"] as? [Object] ?? [] {
+            let id = u["order_id"] as? String ?? "?"
+            if orders[id] == nil { fail("unassigned: order \(id) is not in the orders file") }
+            if !unassigned.insert(id).inserted { fail("unassigned: order \(id) listed twice") }
+            if ((u["reason"] as? String) ?? "").trimmingCharacters(in: .whitespaces).isEmpty { fail("unassigned: order \(id) has no reason") }
+            if let o = orders[id], u["pickup_point_id"] as? String != o["pickup_point_id"] as? String {
+                fail("unassigned: order \(id) has the wrong pickup point")
+            }
+        }
+
+        // Routes: loads, windows, vans, shifts.
+        var routeStopOf: [String: String] = [:]              // order → pickup point of its stop
+        var stopOrder: [String: [[String]]] = [:]            // vehicle → trips → "seq:point"
+        var tripNumbers: [String: [Int]] = [:]
+        var vehicleTrips: [String: [(trip: Int, dep: Int, ret: Int, type: Object)]] = [:]
+        var vehiclesOfType: [String: Set<String>] = [:]
+        var warehouseUnits: [String: [String: Int]] = [:]
+        let routes = plan["routes"] as? [Object] ?? []
+        report.trips = routes.count
+        for r in routes {
+            let rid = r["route_id"] as? String ?? "?"
+            let vid = r["vehicle_id"] as? String ?? "?"
+            let trip = int(r["trip"])
+            guard let (wid, type) = types[r["vehicle_type_id"] as? String ?? ""], wid == r["warehouse_id"] as? String,
+                  let wh = warehouses[wid] else {
+                fail("\(rid): vehicle type \(r["vehicle_type_id"] ?? "?") is not a type of warehouse \(r["warehouse_id"] ?? "?")")
+                continue
+            }
+            vehiclesOfType[str(type["id"]), default: []].insert(vid)
+            guard let dep = iso(r["departure"]), let ret = iso(r["return"]) else { fail("\(rid): unreadable departure or return"); continue }
+            vehicleTrips[vid, default: []].append((trip, dep, ret, type))
+            tripNumbers[vid, default: []].append(trip)
+            let dock = window(wh["dock_hours"], day)
+            if dep < dock.from { fail("\(rid): departs before the dock opens") }
+            if ret > dock.to { fail("\(rid): returns after the dock closes") }
+
+            var tripCrates = 0, tripGrams = 0
+            var clock = dep
+            var seq: [String] = []
+            for (k, s) in (r["stops"] as? [Object] ?? []).enumerated() {
+                report.stops += 1
+                let pid = s["pickup_point_id"] as? String ?? "?"
+                let label = "\(rid) stop \(k + 1) (\(pid))"
+                seq.append("\(int(s["sequence"])):\(pid)")
+                if int(s["sequence"]) != k + 1 { fail("\(label): sequence \(int(s["sequence"])), expected \(k + 1)") }
+                guard let p = points[pid] else { fail("\(label): unknown pickup point"); continue }
+                if rank(type["class"]) > rank(p["max_vehicle"]) { fail("\(label): a \(type["class"] ?? "?") van cannot reach it") }
+                // Load from the orders.
+                var units: [String: Int] = [:]
+                for id in s["order_ids"] as? [String] ?? [] {
+                    guard let o = orders[id] else { fail("\(label): order \(id) does not exist"); continue }
+                    if o["pickup_point_id"] as? String != pid { fail("\(label): order \(id) belongs to \(o["pickup_point_id"] ?? "?")") }
+                    if routeStopOf[id] != nil { fail("\(label): order \(id) is on two stops") }
+                    routeStopOf[id] = pid
+                    for l in lines(o) {
+                        units[l.sku, default: 0] += l.qty
+                        warehouseUnits[wid, default: [:]][l.sku, default: 0] += l.qty
+                    }
+                }
+                let load = crates(units, skus)
+                let reported = s["load"] as? Object ?? [:]
+                if load.total != int(reported["crates"]) || load.grams != int(reported["grams"])
+                    || load.byClass["ambient"] != int(reported["ambient"]) || load.byClass["chilled"] != int(reported["chilled"])
+                    || load.byClass["frozen"] != int(reported["frozen"]) {
+                    fail("\(label): load \(reported["crates"] ?? "?") crates / \(reported["grams"] ?? "?") g, the orders make \(load.total) crates / \(load.grams) g")
+                }
+                tripCrates += load.total
+                tripGrams += load.grams
+                // Times.
+                guard let arrival = iso(s["arrival"]), let start = iso(s["service_start"]), let leave = iso(s["departure"]) else {
+                    fail("\(label): unreadable times")
+                    continue
+                }
+                let w = window(p["receiving_window"], day)
+                if arrival < clock { fail("\(label): arrives before leaving the previous stop") }
+                if start < arrival { fail("\(label): service starts before arrival") }
+                if start < w.from || start > w.to { fail("\(label): service starts at \(s["service_start"] ?? "?"), outside the window") }
+                if arrival > w.to { fail("\(label): arrives after the window closes") }
+                let service = (p["service"] as? Object) ?? defaultService
+                let need = int(service["fixed_seconds"]) + int(service["per_crate_seconds"]) * load.total
+                if leave - start < need { fail("\(label): \(leave - start) s of service, needs \(need) s") }
+                clock = leave
+            }
+            if ret < clock { fail("\(rid): returns before leaving the last stop") }
+            stopOrder[vid, default: []].append(seq)
+            if tripCrates > int(type["capacity_crates"]) { fail("\(rid): \(tripCrates) crates on a van for \(int(type["capacity_crates"]))") }
+            if tripGrams > int(type["capacity_kg"]) * 1000 { fail("\(rid): \(tripGrams) g on a van for \(int(type["capacity_kg"])) kg") }
+        }
+
+        // Shifts, trips and fleet size.
+        for (vid, trips) in vehicleTrips {
+            let ts = trips.sorted { $0.trip < $1.trip }
+            let type = ts[0].type
+            guard let shiftStart = day.local(type["shift_start"] as? String) else { fail("\(vid): unreadable shift start"); continue }
+            let length = int(type["shift_length_minutes"]) * 60
+            if ts.map(\.trip) != Array(1...ts.count) { fail("\(vid): trips are \(ts.map(\.trip)), expected 1…\(ts.count)") }
+            if ts.count > int(type["max_trips"]) { fail("\(vid): \(ts.count) trips, at most \(int(type["max_trips"]))") }
+            if ts[0].dep < shiftStart { fail("\(vid): leaves before its shift starts") }
+            if ts.last!.ret > shiftStart + length { fail("\(vid): back after its shift ends") }
+            if ts.last!.ret - ts[0].dep > length { fail("\(vid): works \(ts.last!.ret - ts[0].dep) s, shift is \(length) s") }
+            for k in 1..<ts.count where ts[k].dep < ts[k - 1].ret + int(type["reload_minutes"]) * 60 {
+                fail("\(vid): trip \(ts[k].trip) leaves before the reload after trip \(ts[k - 1].trip) is done")
+            }
+        }
+        for (tid, vs) in vehiclesOfType where vs.count > int(types[tid]!.type["count"]) {
+            fail("vehicle type \(tid): \(vs.count) vehicles used, the fleet has \(int(types[tid]!.type["count"]))")
+        }
+
+        // Handover sheets: every order exactly once over sheets and unassigned.
+        var handed: [String: String] = [:]
+        let sheets = (try? FileManager.default.contentsOfDirectory(atPath: out + "/handover")) ?? []
+        for f in sheets.sorted() where f.hasSuffix(".csv") {
+            let pid = String(f.dropLast(4))
+            guard let rows = csv(out + "/handover/" + f) else { continue }
+            var got: [String: [String: Int]] = [:]
+            for row in rows {
+                let id = row["order_id"] ?? "?"
+                guard let o = orders[id] else { fail("handover \(pid): order \(id) does not exist"); continue }
+                if let other = handed[id], other != pid { fail("order \(id) is in handover sheets \(other) and \(pid)") }
+                handed[id] = pid
+                if o["pickup_point_id"] as? String != pid { fail("handover \(pid): order \(id) belongs to \(o["pickup_point_id"] ?? "?")") }
+                if row["customer_id"] != o["customer_id"] as? String { fail("handover \(pid): order \(id) shows the wrong customer") }
+                got[id, default: [:]][row["sku"] ?? "?", default: 0] += Int(row["qty"] ?? "") ?? -1
+            }
+            for (id, items) in got {
+                let want = Dictionary(lines(orders[id]!).map { ($0.sku, $0.qty) }, uniquingKeysWith: +)
+                if items != want { fail("handover \(pid): order \(id) lists \(items), ordered \(want)") }
+            }
+        }
+        for id in orders.keys.sorted() {
+            let inSheet = handed[id] != nil, out = unassigned.contains(id)
+            if inSheet && out { fail("order \(id) is both in a handover sheet and unassigned") }
+            if !inSheet && !out { fail("order \(id) is neither in a handover sheet nor unassigned") }
+            if inSheet != (routeStopOf[id] != nil) { fail("order \(id): handover sheets and route stops disagree") }
+        }
+
+        // Pick lists.
+        var picked: [String: Int] = [:]
+        for wid in warehouses.keys.sorted() {
+            guard let rows = csv("\(out)/warehouses/\(wid)/pick-list.csv") else { continue }
+            var listed: [String: Int] = [:]
+            for row in rows {
+                let sku = row["sku"] ?? "?"
+                if skus[sku]?.temp != row["temperature"] { fail("pick list \(wid): \(sku) under the wrong temperature class") }
+                listed[sku, default: 0] += Int(row["units"] ?? "") ?? -1
+                picked[sku, default: 0] += Int(row["units"] ?? "") ?? 0
+            }
+            if listed != warehouseUnits[wid, default: [:]] { fail("pick list \(wid): totals differ from the orders on its routes") }
+        }
+        var ordered: [String: Int] = [:]
+        for (id, o) in orders where !unassigned.contains(id) { for l in lines(o) { ordered[l.sku, default: 0] += l.qty } }
+        if picked != ordered { fail("pick lists: totals over all warehouses differ from the ordered totals of planned orders") }
+
+        // Loading lists: the reverse of each trip's stops.
+        let vehicleDirs = (try? FileManager.default.contentsOfDirectory(atPath: out + "/vehicles")) ?? []
+        for v in Set(vehicleDirs).subtracting(stopOrder.keys) { fail("vehicles/\(v): loading list for a vehicle without routes") }
+        for (vid, trips) in stopOrder {
+            guard let rows = csv("\(out)/vehicles/\(vid)/loading-list.csv") else { continue }
+            let numbers = tripNumbers[vid]!
+            for (k, seq) in trips.enumerated() {
+                let listed = rows.filter { $0["trip"] == "\(numbers[k])" }.map { "\($0["sequence"] ?? "?"):\($0["pickup_point_id"] ?? "?")" }
+                if listed != Array(seq.reversed()) { fail("\(vid) trip \(numbers[k]): loading list is not the reverse of the stop order") }
+                let order = rows.filter { $0["trip"] == "\(numbers[k])" }.map { Int($0["load_order"] ?? "") ?? -1 }
+                if !order.isEmpty && order != Array(1...order.count) { fail("\(vid) trip \(numbers[k]): load_order is not 1, 2, …") }
+            }
+        }
+    }
+}
+
+// MARK: - Helpers (deliberately separate from the planner's code)
+
+private func int(_ v: Any?) -> Int {
+    if let n = v as? NSNumber { return n.intValue }
+    if let i = v as? Int { return i }
+    return Int.min
+}
+
+private func str(_ v: Any?) -> String { v as? String ?? "?" }
+
+private func rank(_ c: Any?) -> Int { ["small", "medium", "large"].firstIndex(of: c as? String ?? "") ?? Int.max }
+
+/// Crates per temperature class = ⌈Σ qty / units_per_crate⌉ over the SKUs of the class, exact
+/// with fractions (a partial crate counts whole if the fraction would overflow).
+private func crates(_ units: [String: Int], _ skus: [String: (temp: String, grams: Int, perCrate: Int)])
+    -> (total: Int, byClass: [String: Int], grams: Int) {
+    var whole: [String: Int] = ["ambient": 0, "chilled": 0, "frozen": 0]
+    var frac: [String: (Int, Int)] = ["ambient": (0, 1), "chilled": (0, 1), "frozen": (0, 1)]
+    var grams = 0
+    for (sku, q) in units.sorted(by: { $0.key < $1.key }) {
+        guard let s = skus[sku] else { continue }
+        grams += q * s.grams
+        whole[s.temp, default: 0] += q / s.perCrate
+        let r = q % s.perCrate
+        if r == 0 { continue }
+        let (n, d) = frac[s.temp]!
+        let (a, o1) = n.multipliedReportingOverflow(by: s.perCrate)
+        let (b, o2) = r.multipliedReportingOverflow(by: d)
+        let (nd, o3) = d.multipliedReportingOverflow(by: s.perCrate)
+        let (nn, o4) = a.addingReportingOverflow(b)
+        if o1 || o2 || o3 || o4 { whole[s.temp]! += 1; continue }
+        var x = nn, y = nd
+        while y != 0 { (x, y) = (y, x % y) }
+        frac[s.temp] = (nn / x, nd / x)
+    }
+    var by: [String: Int] = [:]
+    for (k, w) in whole {
+        let (n, d) = frac[k]!
+        by[k] = w + (n + d - 1) / d
+    }
+    return (by.values.reduce(0, +), by, grams)
+}
+
+/// The delivery day in the scenario's zone: local "HH:MM" → seconds since the epoch.
+private struct Day {
+    let midnight: Date
+    let tz: TimeZone
+    var calendar: Calendar
+
+    init?(_ date: String, _ tz: TimeZone) {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = tz
+        let p = date.split(separator: "-").compactMap { Int($0) }
+        guard p.count == 3, let m = cal.date(from: DateComponents(year: p[0], month: p[1], day: p[2])) else { return nil }
+        midnight = m
+        self.tz = tz
+        calendar = cal
+    }
+
+    func local(_ hhmm: String?) -> Int? {
+        guard let p = hhmm?.split(separator: ":").compactMap({ Int($0) }), p.count == 2,
+              let d = calendar.date(bySettingHour: p[0] % 24, minute: p[1], second: 0, of: midnight) else { return nil }
+        return Int(d.timeIntervalSince1970) + (p[0] == 24 ? 86_400 : 0)
+    }
+}
+
+private func window(_ w: Any?, _ day: Day) -> (from: Int, to: Int) {
+    let o = w as? [String: Any] ?? [:]
+    return (day.local(o["from"] as? String) ?? Int.max, day.local(o["to"] as? String) ?? Int.min)
+}
+
+/// ISO 8601 with offset → seconds since the epoch.
+private func iso(_ v: Any?) -> Int? {
+    guard let s = v as? String else { return nil }
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.date(from: s).map { Int($0.timeIntervalSince1970) }
+}

@@ -1,0 +1,425 @@
+import Allocation
+import Foundation
+import RoadNetwork
+import Routing
+
+public struct PlanOptions: Sendable {
+    public var seed: UInt64
+    /// Routes each warehouse's vans; the pipeline never picks a solver itself.
+    public var solver: any RoutingSolver
+    public var solverName: String
+    /// Per warehouse, seconds; nil: the solver's default.
+    public var routingTimeLimit: Double?
+    public var allocationTimeLimit: Double
+
+    public init(seed: UInt64 = 1, solver: any RoutingSolver = GreedySolver(),
+                solverName: String = "greedy (cheapest insertion + relocate)",
+                routingTimeLimit: Double? = nil, allocationTimeLimit: Double = 30) {
+        self.seed = seed
+        self.solver = solver
+        self.solverName = solverName
+        self.routingTimeLimit = routingTimeLimit
+        self.allocationTimeLimit = allocationTimeLimit
+    }
+}
+
+/// The daily pipeline: validated scenario and orders in, a plan value out. Pure (no files, no
+/// clock in the result) and deterministic for a seed: orders → pickup-point demand → pickup
+/// point → warehouse assignment (GLPK MIP) → routes per warehouse → plan.
+public enum DailyPlanner {
+    /// Internal cost unit: 1/3,600,000 cent, so that cents per km (per metre: ×3,600) and
+    /// cents per hour (per second: ×1,000) are both whole numbers in the routing objective.
+    public static let costScale = 3_600_000
+    /// Stand-in for a pair the provider cannot connect (seconds and metres): far beyond any shift.
+    static let unreachable = 10_000_000
+
+    public static func plan(scenario: Scenario, orders book: OrderBook, travel: TravelTimes,
+                            options: PlanOptions = PlanOptions()) throws -> Plan {
+        guard let tz = TimeZone(identifier: scenario.timeZone) else {
+            throw InputError(field: "time_zone", "unknown time zone \"\(scenario.timeZone)\"")
+        }
+        let ctx = Context(scenario: scenario, clock: DayClock(date: book.deliveryDate, timeZone: tz))
+        var unassigned: [UnassignedOrder] = []
+
+        // 1. Cut-off: orders completed after it belong to the next delivery day.
+        let cutoffClock = DayClock(date: book.deliveryDate.adding(days: -1), timeZone: tz)
+        let cutoff = cutoffClock.epochSeconds(at: scenario.cutoff.seconds)
+        var accepted: [Order] = []
+        for o in book.orders {
+            if o.completedAt.epochSeconds > cutoff {
+                unassigned.append(UnassignedOrder(
+                    orderId: o.orderId, pickupPointId: o.pickupPointId,
+                    reason: "completed at \(o.completedAt.text), after the \(scenario.cutoff) cut-off of \(cutoffClock.date); it belongs to the next delivery day"))
+            } else {
+                accepted.append(o)
+            }
+        }
+
+        // 2. Aggregate.
+        let demands = Aggregation.demand(of: accepted, scenario: scenario)
+
+        // 3. Travel matrix over warehouses then pickup points.
+        let coords = scenario.warehouses.map(\.location) + scenario.pickupPoints.map(\.location)
+        let matrix: TravelMatrix
+        do {
+            matrix = try travel.provider.matrix(for: coords)
+        } catch {
+            throw GeneralError(.planning, "travel times: \(error)")
+        }
+
+        // 4. Drops per warehouse, and whether each warehouse can serve each point at all.
+        let (drops, why, lost) = try ctx.serviceability(of: demands, matrix: matrix)
+
+        // 5. Allocate.
+        let assignment = try allocate(ctx: ctx, demands: demands, why: why, lost: lost, matrix: matrix,
+                                      timeLimit: options.allocationTimeLimit)
+        var assignments: [PointAssignment] = []
+        for (i, d) in demands.enumerated() {
+            let p = scenario.pickupPoints[d.point]
+            let w = assignment.result.facilityOf[i]
+            assignments.append(PointAssignment(
+                pickupPointId: p.id, warehouseId: w.map { scenario.warehouses[$0].id },
+                previousWarehouseId: p.previousWarehouseId, estimatedCost: w.flatMap { assignment.costs[i][$0] }))
+            guard w == nil else { continue }
+            let reason: String
+            switch assignment.result.unassigned[i] ?? .capacity {
+            case .noAllowedFacility:
+                let nearest = scenario.warehouses.indices.min {
+                    matrix.duration($0, ctx.loc(point: d.point)) < matrix.duration($1, ctx.loc(point: d.point))
+                }!
+                let r = why[nearest][i].map { ctx.explain($0, point: d.point, warehouse: nearest) } ?? "no vehicle can serve it"
+                reason = "no warehouse can serve it; from the nearest, \(scenario.warehouses[nearest].id): \(r)"
+            case .capacity:
+                reason = "no warehouse that can serve it had sorting or fleet capacity left for its \(d.load.crates) crates"
+            }
+            for o in d.orders { unassigned.append(UnassignedOrder(orderId: o.orderId, pickupPointId: p.id, reason: reason)) }
+        }
+
+        // 6. Route each warehouse.
+        var routes: [PlannedRoute] = []
+        for w in scenario.warehouses.indices {
+            let mine = demands.indices.filter { assignment.result.facilityOf[$0] == w }.flatMap { drops[w][$0] }
+            guard !mine.isEmpty else { continue }
+            let data = try ctx.problem(warehouse: w, drops: mine, matrix: matrix)
+            let result = options.solver.solve(data, parameters: SolveParameters(seed: options.seed, timeLimit: options.routingTimeLimit))
+            let check = data.evaluate(result.solution)
+            guard check.isFeasible else {
+                throw GeneralError(.planning, "the routing solver returned an infeasible plan for \(scenario.warehouses[w].id): \(check.violations.prefix(3).joined(separator: "; "))")
+            }
+            for u in data.explainUnassigned(result.solution) {
+                let drop = mine[u.client]
+                let text = ctx.explain(u.reason, point: drop.point, warehouse: w)
+                for o in drop.orders {
+                    unassigned.append(UnassignedOrder(orderId: o.orderId, pickupPointId: scenario.pickupPoints[drop.point].id, reason: text))
+                }
+            }
+            routes += ctx.plannedRoutes(warehouse: w, solution: result.solution, data: data, drops: mine)
+        }
+
+        unassigned.sort { $0.orderId < $1.orderId }
+        let allocation = AllocationSummary(
+            status: assignment.result.status == .optimal ? "optimal" : "feasible (time limit)",
+            estimatedCost: assignments.reduce(0) { $0 + ($1.estimatedCost ?? 0) },
+            pointsMoved: assignments.filter { a in a.warehouseId != nil && a.previousWarehouseId != nil && a.warehouseId != a.previousWarehouseId }.count,
+            pointsNew: assignments.filter { $0.warehouseId != nil && $0.previousWarehouseId == nil }.count)
+        return ctx.assemble(routes: routes, assignments: assignments, allocation: allocation, unassigned: unassigned,
+                            demands: demands, orders: book.orders.count, travel: travel.note, options: options)
+    }
+
+    struct Allocated {
+        var result: AssignmentResult
+        var costs: [[Int?]]
+    }
+
+    /// Pickup point → warehouse by the GLPK model in Allocation. Cost of a pair: the point's
+    /// share of a van's round trip (radial approximation, Daganzo 1984 "The distance traveled to
+    /// visit N points with a maximum of C stops per vehicle"), plus service time; a pair is
+    /// allowed only when some van of the warehouse can serve the point alone.
+    static func allocate(ctx: Context, demands: [PointDemand], why: [[UnassignedReason?]], lost: [[Int]], matrix: TravelMatrix,
+                         timeLimit: Double) throws -> Allocated {
+        let s = ctx.scenario
+        var costs: [[Int?]] = []
+        for (i, d) in demands.enumerated() {
+            let p = s.pickupPoints[d.point]
+            costs.append(s.warehouses.indices.map { w -> Int? in
+                guard why[w][i] == nil, let t = ctx.largestAllowed(point: d.point, warehouse: w) else { return nil }
+                let vt = s.warehouses[w].vehicleTypes[t]
+                let a = ctx.loc(warehouse: w), b = ctx.loc(point: d.point)
+                let share = Double(d.load.crates) / Double(vt.capacityCrates)
+                let km = Double(matrix.distance(a, b) + matrix.distance(b, a)) / 1000
+                let hours = Double(matrix.duration(a, b) + matrix.duration(b, a)) / 3600
+                let trip = km * Double(vt.costPerKmCents) + hours * Double(vt.costPerHourCents) + Double(vt.costPerDayCents) / Double(vt.maxTrips)
+                let service = Double(s.serviceTime(of: p).seconds(crates: d.load.crates)) / 3600 * Double(vt.costPerHourCents)
+                return Int((share * trip + service).rounded())
+            })
+        }
+        // Fleet limits: a day's trips of all vans, in crates and grams; and for each vehicle class
+        // below the largest, the crates of points only vans up to that class may reach.
+        let restricted = VehicleClass.allCases.dropLast()
+        // Leaving an order out must cost more than any assignment of all the others; so must an
+        // order a warehouse could not carry (prefer a warehouse whose vans take it).
+        let worst = 1 + costs.reduce(0) { $0 + ($1.compactMap { $0 }.max() ?? 0) + s.stabilityPenaltyCents }
+        let penalized = costs.indices.map { i in costs[i].indices.map { w in costs[i][w].map { $0 + worst * lost[w][i] } } }
+        let problem = AssignmentProblem(
+            points: demands.enumerated().map { (i, d) in
+                AssignmentProblem.Point(
+                    demand: [d.load.crates, d.load.crates, d.load.grams]
+                        + restricted.map { s.pickupPoints[d.point].maxVehicle <= $0 ? d.load.crates : 0 },
+                    costs: penalized[i],
+                    previous: s.pickupPoints[d.point].previousWarehouseId.flatMap { id in s.warehouses.firstIndex { $0.id == id } },
+                    unassignedPenalty: worst * d.orders.count)
+            },
+            capacities: s.warehouses.map { w in
+                [w.sortingCapacityCrates,
+                 w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates },
+                 w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityKg * 1000 }]
+                    + restricted.map { c in
+                        w.vehicleTypes.filter { $0.vehicleClass <= c }.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates }
+                    }
+            },
+            changePenalty: s.stabilityPenaltyCents)
+        do {
+            return Allocated(result: try problem.solve(timeLimit: timeLimit), costs: costs)
+        } catch {
+            throw GeneralError(.planning, "allocation: \(error)")
+        }
+    }
+}
+
+/// The orders one van drops at one pickup point.
+struct Drop: Sendable {
+    var point: Int
+    var orders: [Order]
+    var load: Load
+}
+
+/// Scenario-wide lookups and the adapters between the domain and the routing core.
+struct Context {
+    let scenario: Scenario
+    let clock: DayClock
+    let skus: [String: SKU]
+
+    init(scenario: Scenario, clock: DayClock) {
+        self.scenario = scenario
+        self.clock = clock
+        skus = Dictionary(uniqueKeysWithValues: scenario.skus.map { ($0.id, $0) })
+    }
+
+    func loc(warehouse w: Int) -> Int { w }
+    func loc(point p: Int) -> Int { scenario.warehouses.count + p }
+
+    /// Vehicle types of warehouse `w` (with vans) that may reach point `p`.
+    func allowed(point p: Int, warehouse w: Int) -> [Int] {
+        let max = scenario.pickupPoints[p].maxVehicle
+        return scenario.warehouses[w].vehicleTypes.indices.filter {
+            let t = scenario.warehouses[w].vehicleTypes[$0]
+            return t.count > 0 && t.vehicleClass <= max
+        }
+    }
+
+    func largestAllowed(point p: Int, warehouse w: Int) -> Int? {
+        let types = scenario.warehouses[w].vehicleTypes
+        return allowed(point: p, warehouse: w).max { (types[$0].capacityCrates, -$0) < (types[$1].capacityCrates, -$1) }
+    }
+
+    func drops(of d: PointDemand, warehouse w: Int) -> [Drop] {
+        guard let t = largestAllowed(point: d.point, warehouse: w) else { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
+        let vt = scenario.warehouses[w].vehicleTypes[t]
+        let parts = Aggregation.split(d.orders, crates: vt.capacityCrates, grams: vt.capacityKg * 1000, skus: skus)
+        if parts.count == 1 { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
+        return parts.map { Drop(point: d.point, orders: $0, load: Aggregation.load(of: $0, skus: skus)) }
+    }
+
+    /// The routing problem of warehouse `w` over `drops`: seconds after local midnight,
+    /// metres, load = [crates, grams], costs in 1/`costScale` cents.
+    func problem(warehouse w: Int, drops: [Drop], matrix: TravelMatrix) throws -> ProblemData {
+        let wh = scenario.warehouses[w]
+        let locs = [loc(warehouse: w)] + drops.map { loc(point: $0.point) }
+        func entry(_ m: (Int, Int) -> Int) -> Matrix {
+            Matrix(size: locs.count) { i, j in
+                i == j ? 0 : (matrix.isReachable(locs[i], locs[j]) ? m(locs[i], locs[j]) : DailyPlanner.unreachable)
+            }
+        }
+        let clients = drops.map { d -> Client in
+            let p = scenario.pickupPoints[d.point]
+            let allowed = allowed(point: d.point, warehouse: w)
+            return Client(
+                x: p.location.lon, y: p.location.lat, demand: [d.load.crates, d.load.grams],
+                serviceDuration: scenario.serviceTime(of: p).seconds(crates: d.load.crates),
+                earliest: p.receivingWindow.from.seconds, latest: p.receivingWindow.to.seconds,
+                allowedVehicleTypes: allowed.count == wh.vehicleTypes.count ? nil : allowed, name: p.id)
+        }
+        let types = wh.vehicleTypes.map { t in
+            Routing.VehicleType(
+                count: t.count, capacity: [t.capacityCrates, t.capacityKg * 1000], depot: 0,
+                fixedCost: t.costPerDayCents * DailyPlanner.costScale, distanceCost: t.costPerKmCents * 3600,
+                durationCost: t.costPerHourCents * 1000, shiftStart: t.shiftStart.seconds,
+                shiftEnd: t.shiftStart.seconds + t.shiftLengthMinutes * 60, maxDuration: t.shiftLengthMinutes * 60,
+                maxTrips: t.maxTrips, reloadDuration: t.reloadMinutes * 60, name: t.id)
+        }
+        do {
+            return try ProblemData(
+                depots: [Depot(x: wh.location.lon, y: wh.location.lat, earliest: wh.dockHours.from.seconds,
+                               latest: wh.dockHours.to.seconds, name: wh.id)],
+                clients: clients, vehicleTypes: types,
+                distance: entry(matrix.distance), duration: entry(matrix.duration), dimensions: 2)
+        } catch {
+            throw GeneralError(.planning, "\(wh.id): \(error)")
+        }
+    }
+
+    /// Per warehouse: each point's drops (split where the point outgrows the largest van that
+    /// reaches it); why the warehouse cannot serve the point (nil: it can); and how many of the
+    /// point's orders it would still have to leave out because a single order is bigger than any
+    /// of its vans that reach the point (those orders are then reported by the routing step).
+    func serviceability(of demands: [PointDemand], matrix: TravelMatrix) throws
+        -> (drops: [[[Drop]]], why: [[UnassignedReason?]], lost: [[Int]]) {
+        var drops: [[[Drop]]] = []            // [warehouse][demand index]
+        var why: [[UnassignedReason?]] = []   // [warehouse][demand index]
+        var lost: [[Int]] = []                // [warehouse][demand index]
+        for w in scenario.warehouses.indices {
+            let ds = demands.map { self.drops(of: $0, warehouse: w) }
+            let data = try problem(warehouse: w, drops: ds.flatMap { $0 }, matrix: matrix)
+            var k = 0
+            var reasons: [UnassignedReason?] = [], lostOrders: [Int] = []
+            for pointDrops in ds {
+                var blocking: UnassignedReason?, tooBig: UnassignedReason?
+                var served = 0, left = 0
+                for d in pointDrops {
+                    switch data.whyUnservableAlone(k) {
+                    case nil: served += 1
+                    case let r? where { if case .exceedsCapacity = r { true } else { false } }():
+                        tooBig = tooBig ?? r
+                        left += d.orders.count
+                    case let r?: blocking = blocking ?? r
+                    }
+                    k += 1
+                }
+                reasons.append(blocking ?? (served == 0 ? tooBig : nil))
+                lostOrders.append(left)
+            }
+            drops.append(ds)
+            why.append(reasons)
+            lost.append(lostOrders)
+        }
+        return (drops, why, lost)
+    }
+
+    /// A routing reason in a dispatcher's words.
+    func explain(_ r: UnassignedReason, point p: Int, warehouse w: Int) -> String {
+        let pt = scenario.pickupPoints[p]
+        let wh = scenario.warehouses[w]
+        switch r {
+        case .noAllowedVehicle:
+            if wh.vehicleTypes.contains(where: { $0.count > 0 }) {
+                return "only \(pt.maxVehicle) vehicles can reach it and \(wh.id) has none"
+            }
+            return "\(wh.id) has no vehicles"
+        case .exceedsCapacity(let dim, let demand, let cap):
+            return dim == 0
+                ? "an order needs \(demand) crates, more than the \(cap) crates of the largest van that can reach it"
+                : "an order weighs \(demand / 1000) kg, more than the \(cap / 1000) kg of the largest van that can reach it"
+        case .windowUnreachable(let start, _):
+            return "cannot be reached in its receiving window \(pt.receivingWindow): the earliest a van from \(wh.id) can be there is \(LocalTime.format(seconds: start))"
+        case .shiftTooShort(let by):
+            return "a van from \(wh.id) serving it could not be back within its shift or dock hours (short by \((by + 59) / 60) min)"
+        case .fleetExhausted:
+            return "no van of \(wh.id) had room or time left for it; add a van or widen the receiving window"
+        case .notWorthServing:
+            return "left out: serving it costs more than it is worth"
+        }
+    }
+
+    /// One `PlannedRoute` per trip; vehicles numbered per type in order of first departure.
+    func plannedRoutes(warehouse w: Int, solution: Routing.Solution, data: ProblemData, drops: [Drop]) -> [PlannedRoute] {
+        let wh = scenario.warehouses[w]
+        let evals = solution.routes.map { data.evaluate($0) }
+        let order = evals.indices.sorted {
+            (evals[$0].vehicleType, evals[$0].tripStarts.first ?? 0, solution.routes[$0].clients.first ?? 0)
+                < (evals[$1].vehicleType, evals[$1].tripStarts.first ?? 0, solution.routes[$1].clients.first ?? 0)
+        }
+        var numbering = [Int](repeating: 0, count: wh.vehicleTypes.count)
+        var out: [PlannedRoute] = []
+        for r in order {
+            let e = evals[r]
+            let vt = wh.vehicleTypes[e.vehicleType]
+            numbering[e.vehicleType] += 1
+            let vehicleId = "\(vt.id)-\(numbering[e.vehicleType])"
+            for (k, trip) in solution.routes[r].trips.enumerated() {
+                let visits = e.visits.filter { $0.trip == k }
+                var prev = 0
+                var dist = 0
+                var stops: [PlannedStop] = []
+                var load = Load()
+                for (s, v) in visits.enumerated() {
+                    let d = drops[v.client]
+                    let here = data.location(ofClient: v.client)
+                    dist += data.distance[prev, here]
+                    load = load + d.load
+                    stops.append(PlannedStop(
+                        sequence: s + 1, pickupPointId: scenario.pickupPoints[d.point].id, arrival: clock.iso(v.arrival),
+                        serviceStart: clock.iso(v.serviceStart), departure: clock.iso(v.departure),
+                        window: scenario.pickupPoints[d.point].receivingWindow, orderIds: d.orders.map(\.orderId),
+                        load: LoadFigures(d.load), legDistanceM: data.distance[prev, here], legDurationS: data.duration[prev, here]))
+                    prev = here
+                }
+                dist += data.distance[prev, 0]
+                let start = e.tripStarts[k], end = e.tripEnds[k]
+                let reload = k > 0 ? start - e.tripEnds[k - 1] : 0
+                let units = dist * vt.costPerKmCents * 3600 + (end - start + reload) * vt.costPerHourCents * 1000
+                    + (k == 0 ? vt.costPerDayCents * DailyPlanner.costScale : 0)
+                precondition(trip.count == stops.count)
+                out.append(PlannedRoute(
+                    routeId: "\(vehicleId)-T\(k + 1)", warehouseId: wh.id, vehicleId: vehicleId, vehicleTypeId: vt.id,
+                    trip: k + 1, departure: clock.iso(start), returnTime: clock.iso(end), stops: stops, load: LoadFigures(load),
+                    distanceM: dist, durationS: end - start,
+                    cost: (units + DailyPlanner.costScale / 2) / DailyPlanner.costScale))
+            }
+        }
+        return out
+    }
+
+    func assemble(routes: [PlannedRoute], assignments: [PointAssignment], allocation: AllocationSummary,
+                  unassigned: [UnassignedOrder], demands: [PointDemand],
+                  orders: Int, travel: String, options: PlanOptions) -> Plan {
+        func onTime(_ s: PlannedStop) -> Bool {
+            guard let start = Timestamp.parse(s.serviceStart), let arrival = Timestamp.parse(s.arrival) else { return false }
+            let from = clock.epochSeconds(at: s.window.from.seconds), to = clock.epochSeconds(at: s.window.to.seconds)
+            return start.epochSeconds >= from && start.epochSeconds <= to && arrival.epochSeconds <= to
+        }
+        let unassignedByPoint = Dictionary(grouping: unassigned, by: \.pickupPointId)
+        var summaries: [WarehouseSummary] = []
+        for wh in scenario.warehouses {
+            let rs = routes.filter { $0.warehouseId == wh.id }
+            let stops = rs.flatMap(\.stops)
+            let crates = rs.reduce(0) { $0 + $1.load.crates }
+            let grams = rs.reduce(0) { $0 + $1.load.grams }
+            let assigned = assignments.filter { $0.warehouseId == wh.id }
+            summaries.append(WarehouseSummary(
+                warehouseId: wh.id, pickupPoints: Set(stops.map(\.pickupPointId)).count,
+                orders: stops.reduce(0) { $0 + $1.orderIds.count }, crates: crates, kg: Double(grams) / 1000,
+                sortingCapacityCrates: wh.sortingCapacityCrates,
+                utilisationPercent: wh.sortingCapacityCrates > 0
+                    ? (Double(crates) * 1000 / Double(wh.sortingCapacityCrates)).rounded() / 10 : 0,
+                vehicles: Set(rs.map(\.vehicleId)).count, trips: rs.count, stops: stops.count,
+                onTimeStops: stops.filter(onTime).count, distanceM: rs.reduce(0) { $0 + $1.distanceM },
+                durationS: rs.reduce(0) { $0 + $1.durationS }, cost: rs.reduce(0) { $0 + $1.cost },
+                fixedCost: wh.fixedCostCents,
+                unassignedOrders: assigned.reduce(0) { $0 + (unassignedByPoint[$1.pickupPointId]?.count ?? 0) }))
+        }
+        let planned = summaries.reduce(0) { $0 + $1.orders }
+        let cost = summaries.reduce(0) { $0 + $1.cost }
+        let fixed = summaries.reduce(0) { $0 + $1.fixedCost }
+        let totals = Totals(
+            orders: orders, ordersPlanned: planned, ordersUnassigned: unassigned.count, pickupPoints: demands.count,
+            vehicles: summaries.reduce(0) { $0 + $1.vehicles }, trips: routes.count,
+            stops: summaries.reduce(0) { $0 + $1.stops }, onTimeStops: summaries.reduce(0) { $0 + $1.onTimeStops },
+            crates: summaries.reduce(0) { $0 + $1.crates }, kg: Double(routes.reduce(0) { $0 + $1.load.grams }) / 1000,
+            distanceM: summaries.reduce(0) { $0 + $1.distanceM }, durationS: summaries.reduce(0) { $0 + $1.durationS },
+            cost: cost, fixedCost: fixed, costPerOrder: planned > 0 ? (cost + fixed + planned / 2) / planned : 0)
+        return Plan(
+            scenario: scenario.name, city: scenario.city, deliveryDate: clock.date, timeZone: scenario.timeZone,
+            travelTimes: travel, solver: options.solverName, seed: options.seed, totals: totals, warehouses: summaries,
+            allocation: allocation, assignments: assignments, routes: routes, unassigned: unassigned)
+    }
+}

@@ -1,0 +1,215 @@
+/// The daily plan as a value: what plan.json holds (snake_case), and everything the other
+/// documents and the terminal summary are made from (with the scenario and the orders).
+/// Money in cents, distances in metres, durations in seconds, times ISO 8601 with offset.
+public struct Plan: Codable, Sendable, Equatable {
+    public var format = "lastmile-plan/1"
+    public var scenario: String
+    public var city: String
+    public var deliveryDate: CalendarDate
+    public var timeZone: String
+    /// What the travel times are based on, and why.
+    public var travelTimes: String
+    public var solver: String
+    public var seed: UInt64
+    public var currency = "CNY"
+    public var totals: Totals
+    public var warehouses: [WarehouseSummary]
+    public var allocation: AllocationSummary
+    /// Which warehouse serves each pickup point with orders (nil: none could).
+    public var assignments: [PointAssignment]
+    /// One entry per trip of a vehicle.
+    public var routes: [PlannedRoute]
+    public var unassigned: [UnassignedOrder]
+
+    enum CodingKeys: String, CodingKey {
+        case format, scenario, city, solver, seed, currency, totals, warehouses, allocation, assignments, routes, unassigned
+        case deliveryDate = "delivery_date"
+        case timeZone = "time_zone"
+        case travelTimes = "travel_times"
+    }
+}
+
+public struct LoadFigures: Codable, Sendable, Equatable {
+    public var crates: Int
+    public var ambient: Int
+    public var chilled: Int
+    public var frozen: Int
+    public var kg: Double
+    public var grams: Int
+
+    public init(_ l: Load) {
+        crates = l.crates
+        ambient = l.crates(.ambient)
+        chilled = l.crates(.chilled)
+        frozen = l.crates(.frozen)
+        grams = l.grams
+        kg = Double(l.grams) / 1000
+    }
+}
+
+public struct PlannedStop: Codable, Sendable, Equatable {
+    public var sequence: Int
+    public var pickupPointId: String
+    public var arrival: String
+    public var serviceStart: String
+    public var departure: String
+    public var window: TimeWindow
+    public var orderIds: [String]
+    public var load: LoadFigures
+    /// Travel from the previous stop (or the warehouse).
+    public var legDistanceM: Int
+    public var legDurationS: Int
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, arrival, departure, window, load
+        case pickupPointId = "pickup_point_id"
+        case serviceStart = "service_start"
+        case orderIds = "order_ids"
+        case legDistanceM = "leg_distance_m"
+        case legDurationS = "leg_duration_s"
+    }
+}
+
+public struct PlannedRoute: Codable, Sendable, Equatable {
+    public var routeId: String
+    public var warehouseId: String
+    public var vehicleId: String
+    public var vehicleTypeId: String
+    /// 1, 2, … for the trips of one vehicle.
+    public var trip: Int
+    public var departure: String
+    public var returnTime: String
+    public var stops: [PlannedStop]
+    public var load: LoadFigures
+    public var distanceM: Int
+    /// Departure to return of this trip.
+    public var durationS: Int
+    /// Cents: distance and time of the trip, the reload before it, and the vehicle's day cost
+    /// on its first trip.
+    public var cost: Int
+
+    enum CodingKeys: String, CodingKey {
+        case trip, departure, stops, load, cost
+        case routeId = "route_id"
+        case warehouseId = "warehouse_id"
+        case vehicleId = "vehicle_id"
+        case vehicleTypeId = "vehicle_type_id"
+        case returnTime = "return"
+        case distanceM = "distance_m"
+        case durationS = "duration_s"
+    }
+}
+
+public struct UnassignedOrder: Codable, Sendable, Equatable {
+    public var orderId: String
+    public var pickupPointId: String
+    public var reason: String
+
+    enum CodingKeys: String, CodingKey {
+        case reason
+        case orderId = "order_id"
+        case pickupPointId = "pickup_point_id"
+    }
+}
+
+public struct PointAssignment: Codable, Sendable, Equatable {
+    public var pickupPointId: String
+    public var warehouseId: String?
+    public var previousWarehouseId: String?
+    /// Estimated delivery cost (cents) used by the allocation.
+    public var estimatedCost: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case pickupPointId = "pickup_point_id"
+        case warehouseId = "warehouse_id"
+        case previousWarehouseId = "previous_warehouse_id"
+        case estimatedCost = "estimated_cost"
+    }
+}
+
+/// Per-warehouse figures of the terminal summary.
+public struct WarehouseSummary: Codable, Sendable, Equatable {
+    public var warehouseId: String
+    public var pickupPoints: Int
+    public var orders: Int
+    public var crates: Int
+    public var kg: Double
+    public var sortingCapacityCrates: Int
+    /// crates / sorting capacity, in per cent (one decimal).
+    public var utilisationPercent: Double
+    public var vehicles: Int
+    public var trips: Int
+    public var stops: Int
+    public var onTimeStops: Int
+    public var distanceM: Int
+    public var durationS: Int
+    /// Vans only (cents).
+    public var cost: Int
+    public var fixedCost: Int
+    public var unassignedOrders: Int
+
+    enum CodingKeys: String, CodingKey {
+        case orders, crates, kg, vehicles, trips, stops, cost
+        case warehouseId = "warehouse_id"
+        case pickupPoints = "pickup_points"
+        case sortingCapacityCrates = "sorting_capacity_crates"
+        case utilisationPercent = "utilisation_percent"
+        case onTimeStops = "on_time_stops"
+        case distanceM = "distance_m"
+        case durationS = "duration_s"
+        case fixedCost = "fixed_cost"
+        case unassignedOrders = "unassigned_orders"
+    }
+}
+
+public struct Totals: Codable, Sendable, Equatable {
+    public var orders: Int
+    public var ordersPlanned: Int
+    public var ordersUnassigned: Int
+    public var pickupPoints: Int
+    public var vehicles: Int
+    public var trips: Int
+    public var stops: Int
+    public var onTimeStops: Int
+    public var crates: Int
+    public var kg: Double
+    public var distanceM: Int
+    public var durationS: Int
+    /// Vans (cents).
+    public var cost: Int
+    /// Warehouses' day cost (cents).
+    public var fixedCost: Int
+    /// (vans + warehouses) / planned orders, cents.
+    public var costPerOrder: Int
+
+    enum CodingKeys: String, CodingKey {
+        case orders, vehicles, trips, stops, crates, kg, cost
+        case ordersPlanned = "orders_planned"
+        case ordersUnassigned = "orders_unassigned"
+        case pickupPoints = "pickup_points"
+        case onTimeStops = "on_time_stops"
+        case distanceM = "distance_m"
+        case durationS = "duration_s"
+        case fixedCost = "fixed_cost"
+        case costPerOrder = "cost_per_order"
+    }
+}
+
+/// How the pickup point → warehouse assignment came out.
+public struct AllocationSummary: Codable, Sendable, Equatable {
+    /// "optimal", or "feasible (time limit)" when GLPK was stopped early.
+    public var status: String
+    /// Sum of the pairs' estimated delivery costs (cents), stability penalties excluded.
+    public var estimatedCost: Int
+    /// Points served by another warehouse than yesterday's.
+    public var pointsMoved: Int
+    /// Points without a warehouse yesterday.
+    public var pointsNew: Int
+
+    enum CodingKeys: String, CodingKey {
+        case status
+        case estimatedCost = "estimated_cost"
+        case pointsMoved = "points_moved"
+        case pointsNew = "points_new"
+    }
+}

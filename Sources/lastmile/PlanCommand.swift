@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Planning
+
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan a delivery day: allocation, routes, pick/sort/loading lists and handover sheets.")
+
+    @Argument(help: "Scenario directory (holding scenario.json) or a scenario.json file.")
+    var scenario: String
+
+    @Option(help: "Orders of the delivery day, JSON Lines (default: orders.jsonl beside scenario.json).")
+    var orders: String?
+
+    @Option(help: "Output directory (default: out/<scenario name>).")
+    var out: String?
+
+    @Option(help: "Seed for the routing solver.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Routing time limit per warehouse, seconds.")
+    var timeLimit: Double?
+
+    func run() async throws {
+        try await reportingErrors {
+            let (s, file) = try ScenarioLoader.load(path: scenario)
+            let ordersPath = orders ?? ScenarioLoader.defaultOrdersPath(scenarioFile: file)
+            let book = try OrderLoader.load(path: ordersPath, scenario: s)
+            let travel = TravelTimes.choose(for: s, scenarioFile: file)
+            let plan = try DailyPlanner.plan(scenario: s, orders: book, travel: travel,
+                                             options: PlanOptions(seed: seed, routingTimeLimit: timeLimit))
+            let files = try PlanDocuments.render(plan: plan, scenario: s, orders: book, paths: travel.provider.path)
+            let dir = out ?? "out/\(s.name)"
+            try PlanDocuments.write(files, to: dir)
+            print(PlanSummary.table(plan))
+            print("")
+            print("wrote \(dir)/: " + PlanDocuments.inventory(files))
+        }
+    }
+}
