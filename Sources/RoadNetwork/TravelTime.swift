@@ -15,11 +15,7 @@ public struct Coordinate: Sendable, Hashable, Codable {
 
     /// Great-circle distance in metres (haversine, mean Earth radius).
     public func distance(to o: Coordinate) -> Double {
-        let r = 6_371_008.8
-        let p1 = lat * .pi / 180, p2 = o.lat * .pi / 180
-        let dp = p2 - p1, dl = (o.lon - lon) * .pi / 180
-        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
-        return 2 * r * asin(min(1, a.squareRoot()))
+        haversine(lat, lon, o.lat, o.lon)
     }
 }
 
