@@ -47,6 +47,11 @@ public protocol TravelTimeProvider: Sendable {
     func matrix(for points: [Coordinate]) throws -> TravelMatrix
     /// The drawn path of a leg, first point `from`, last point `to`.
     func path(from: Coordinate, to: Coordinate) throws -> [Coordinate]
+    /// Like `matrix(for:)`, but a point that cannot be used is reported by its id
+    /// (`RoadNetworkError.pointTooFarFromRoad`). Has a default implementation.
+    func matrix(for points: [NamedPoint]) throws -> TravelMatrix
+    /// Where each point joins the network and how far it had to move. Has a default implementation.
+    func snapReports(for points: [NamedPoint]) throws -> [SnapReport]
 }
 
 /// Great-circle distance × a circuity factor, driven at a constant van speed.
