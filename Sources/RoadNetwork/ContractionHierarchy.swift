@@ -1,8 +1,8 @@
 /// Contraction hierarchy over the edge-based graph (Geisberger, Sanders, Schultes, Delling:
 /// "Contraction Hierarchies: Faster and Simpler Hierarchical Routing in Road Networks", WEA 2008).
 ///
-/// Nodes are contracted in order of a lazily updated priority: edge difference (shortcuts added
-/// minus arcs removed) plus contracted neighbours plus level. Witness searches are Dijkstra runs
+/// Nodes are contracted in order of a lazily updated priority: level plus the quotients of arcs
+/// and hops added over those removed (neighbours are re-evaluated after each contraction). Witness searches are Dijkstra runs
 /// capped by a settle limit; a missed witness only adds a superfluous shortcut, never a wrong
 /// distance. Queries search upward only: forward over `up`, backward over `down`.
 struct ContractionHierarchy: Sendable {
@@ -29,36 +29,52 @@ struct ContractionHierarchy: Sendable {
         var weight: Int32
         var length: Int32
         var middle: Int32
+        /// Original arcs this arc stands for (1 for an original arc).
+        var hops: Int32
+    }
+
+    private struct Shortcut {
+        var from: Int32
+        var to: Int32
+        var weight: Int32
+        var length: Int32
+        var hops: Int32
     }
 
     static func build(nodeCount n: Int, tails: [Int32], heads: [Int32], weights: [Int32], lengths: [Int32]) -> ContractionHierarchy {
         var out = [[Arc]](repeating: [], count: n)
         var inn = [[Arc]](repeating: [], count: n)
 
-        func addArc(_ u: Int32, _ v: Int32, _ w: Int32, _ l: Int32, _ mid: Int32) -> Bool {
+        func addArc(_ s: Shortcut, middle: Int32) -> Bool {
+            let u = s.from, v = s.to
             if u == v { return false }
+            let arc = Arc(other: v, weight: s.weight, length: s.length, middle: middle, hops: s.hops)
             if let k = out[Int(u)].firstIndex(where: { $0.other == v }) {
-                if out[Int(u)][k].weight <= w { return false }
-                out[Int(u)][k] = Arc(other: v, weight: w, length: l, middle: mid)
+                if out[Int(u)][k].weight <= s.weight { return false }
+                out[Int(u)][k] = arc
                 let j = inn[Int(v)].firstIndex(where: { $0.other == u })!
-                inn[Int(v)][j] = Arc(other: u, weight: w, length: l, middle: mid)
+                inn[Int(v)][j] = Arc(other: u, weight: s.weight, length: s.length, middle: middle, hops: s.hops)
                 return true
             }
-            out[Int(u)].append(Arc(other: v, weight: w, length: l, middle: mid))
-            inn[Int(v)].append(Arc(other: u, weight: w, length: l, middle: mid))
+            out[Int(u)].append(arc)
+            inn[Int(v)].append(Arc(other: u, weight: s.weight, length: s.length, middle: middle, hops: s.hops))
             return true
         }
-        for i in 0..<tails.count { _ = addArc(tails[i], heads[i], weights[i], lengths[i], -1) }
+        for i in 0..<tails.count {
+            _ = addArc(Shortcut(from: tails[i], to: heads[i], weight: weights[i], length: lengths[i], hops: 1), middle: -1)
+        }
 
         var contracted = [Bool](repeating: false, count: n)
-        var deleted = [Int32](repeating: 0, count: n)
         var level = [Int32](repeating: 0, count: n)
         var dist = [Int64](repeating: .max, count: n)
+        var targetMark = [Int32](repeating: -1, count: n)
         var touched: [Int32] = []
         var heap = IndexedHeap(capacity: n)
+        let settleLimit = 300
 
-        // Witness search from u avoiding `skip`, up to `limit` weight and `settleLimit` nodes.
-        func witness(_ u: Int32, skip: Int32, limit: Int64, settleLimit: Int) {
+        // Witness search from u avoiding `skip`: stops at `limit`, after `settleLimit` nodes, or
+        // once every target (marked with `mark`) is settled.
+        func witness(_ u: Int32, skip: Int32, limit: Int64, mark: Int32, targets: Int) {
             for t in touched { dist[Int(t)] = .max }
             touched.removeAll(keepingCapacity: true)
             heap.removeAll()
@@ -66,9 +82,14 @@ struct ContractionHierarchy: Sendable {
             touched.append(u)
             heap.set(u, 0)
             var settled = 0
+            var remaining = targets
             while let (d, x) = heap.popMin() {
                 if d > limit || settled >= settleLimit { break }
                 settled += 1
+                if targetMark[Int(x)] == mark {
+                    remaining -= 1
+                    if remaining == 0 { break }
+                }
                 for a in out[Int(x)] where a.other != skip && !contracted[Int(a.other)] {
                     let nd = d + Int64(a.weight)
                     if nd < dist[Int(a.other)] {
@@ -80,68 +101,81 @@ struct ContractionHierarchy: Sendable {
             }
         }
 
-        // Shortcuts needed to contract v: (from, to, weight, length).
-        func shortcutsFor(_ v: Int32, settleLimit: Int) -> [(Int32, Int32, Int32, Int32)] {
-            var result: [(Int32, Int32, Int32, Int32)] = []
+        // Shortcuts needed to contract v.
+        func shortcutsFor(_ v: Int32) -> [Shortcut] {
+            var result: [Shortcut] = []
             let outs = out[Int(v)]
             if outs.isEmpty { return result }
-            let maxOut = Int64(outs.map(\.weight).max()!)
+            var maxOut: Int64 = 0
+            for b in outs {
+                targetMark[Int(b.other)] = v
+                maxOut = max(maxOut, Int64(b.weight))
+            }
             for a in inn[Int(v)] {
                 let u = a.other
-                witness(u, skip: v, limit: Int64(a.weight) + maxOut, settleLimit: settleLimit)
+                let isTarget = targetMark[Int(u)] == v
+                witness(u, skip: v, limit: Int64(a.weight) + maxOut, mark: v, targets: outs.count - (isTarget ? 1 : 0))
                 for b in outs where b.other != u {
                     let via = Int64(a.weight) + Int64(b.weight)
                     if dist[Int(b.other)] > via {
-                        result.append((u, b.other, a.weight + b.weight, a.length + b.length))
+                        result.append(Shortcut(from: u, to: b.other, weight: a.weight + b.weight,
+                                               length: a.length + b.length, hops: a.hops + b.hops))
                     }
                 }
             }
+            for b in outs { targetMark[Int(b.other)] = -1 }
             return result
         }
 
-        func priority(_ v: Int32) -> Int64 {
-            let s = shortcutsFor(v, settleLimit: 60).count
-            let removed = inn[Int(v)].count + out[Int(v)].count
-            return Int64(4 * (s - removed) + 2 * Int(deleted[Int(v)]) + Int(level[Int(v)]))
+        // Priority after RoutingKit's contraction order (Dibbelt, Strasser, Wagner): level plus
+        // arc and hop quotients of what contracting v adds over what it removes.
+        func priority(_ v: Int32, _ sc: [Shortcut]) -> Int64 {
+            var removed = 0, removedHops = 0
+            for a in out[Int(v)] { removed += 1; removedHops += Int(a.hops) }
+            for a in inn[Int(v)] { removed += 1; removedHops += Int(a.hops) }
+            var addedHops = 0
+            for s in sc { addedHops += Int(s.hops) }
+            return Int64(1 + 1000 * Int(level[Int(v)]) + 1000 * sc.count / max(1, removed) + 1000 * addedHops / max(1, removedHops))
         }
 
         var queue = IndexedHeap(capacity: n)
-        for v in 0..<n { queue.set(Int32(v), priority(Int32(v))) }
+        for v in 0..<n { queue.set(Int32(v), priority(Int32(v), shortcutsFor(Int32(v)))) }
 
         var ch = ContractionHierarchy()
         ch.rank = [Int32](repeating: 0, count: n)
         var upArcs = [[Arc]](repeating: [], count: n)
         var downArcs = [[Arc]](repeating: [], count: n)
         var order: Int32 = 0
+        var neighbours: [Int32] = []
+        var seen = [Int32](repeating: -1, count: n)
         while let (_, v) = queue.popMin() {
             // Lazy update: re-evaluate; if it is no longer the minimum, put it back.
-            let p = priority(v)
+            let sc = shortcutsFor(v)
+            let p = priority(v, sc)
             if let next = queue.minKey, p > next {
                 queue.set(v, p)
                 continue
             }
-            let sc = shortcutsFor(v, settleLimit: 500)
             ch.rank[Int(v)] = order
             order += 1
             contracted[Int(v)] = true
             upArcs[Int(v)] = out[Int(v)]
             downArcs[Int(v)] = inn[Int(v)]
-            for (a, b, w, l) in sc where addArc(a, b, w, l, v) { ch.shortcuts += 1 }
-            var neighbours = Set<Int32>()
+            for s in sc where addArc(s, middle: v) { ch.shortcuts += 1 }
+            neighbours.removeAll(keepingCapacity: true)
             for a in out[Int(v)] {
                 inn[Int(a.other)].removeAll { $0.other == v }
-                neighbours.insert(a.other)
+                if seen[Int(a.other)] != v { seen[Int(a.other)] = v; neighbours.append(a.other) }
             }
             for a in inn[Int(v)] {
                 out[Int(a.other)].removeAll { $0.other == v }
-                neighbours.insert(a.other)
+                if seen[Int(a.other)] != v { seen[Int(a.other)] = v; neighbours.append(a.other) }
             }
             out[Int(v)] = []
             inn[Int(v)] = []
             for u in neighbours {
-                deleted[Int(u)] += 1
                 level[Int(u)] = max(level[Int(u)], level[Int(v)] + 1)
-                queue.set(u, priority(u))
+                queue.set(u, priority(u, shortcutsFor(u)))
             }
         }
 

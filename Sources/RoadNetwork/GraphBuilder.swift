@@ -5,6 +5,7 @@ import Foundation
 /// connected component, contract it.
 enum GraphBuilder {
     static func build(_ c: OSMCollector, path: String) throws -> RoadGraph {
+        let started = Date()
         let p = c.profile
         let n = c.nodeIDs.count
         let wayCount = c.wayIDs.count
@@ -252,10 +253,13 @@ enum GraphBuilder {
         (g.reverseTurnFirst, g.reverseTurnTail, g.reverseTurnCost) = csr(nodeCount: m, from: heads, to: tails, value: costs)
 
         // Contraction: a turn arc costs its own penalty plus driving the edge turned into.
+        let contracting = Date()
+        g.stats.graphSeconds = contracting.timeIntervalSince(started)
         let weights = (0..<tails.count).map { costs[$0] + g.cost[Int(heads[$0])] }
         let lengths = heads.map { g.length[Int($0)] }
         g.ch = ContractionHierarchy.build(nodeCount: m, tails: tails, heads: heads, weights: weights, lengths: lengths)
         g.stats.shortcuts = g.ch.shortcuts
+        g.stats.contractSeconds = Date().timeIntervalSince(contracting)
         return g
     }
 

@@ -14,6 +14,7 @@ public enum RoadMapReport {
         roads      \(String(format: "%.1f", s.roadKmKept)) of \(String(format: "%.1f", s.roadKm)) km kept in the largest strongly connected part
         turns      \(s.turnsKept) allowed turns, \(s.restrictionsApplied) turn restrictions applied, \(s.restrictionsIgnored) ignored; \(s.signals) traffic signals, \(s.barriers) blocking barriers
         hierarchy  \(s.shortcuts) shortcuts
+        build      parse \(String(format: "%.3f", s.parseSeconds)) s, graph \(String(format: "%.3f", s.graphSeconds)) s, contraction \(String(format: "%.3f", s.contractSeconds)) s (cold build)
         """
     }
 }

@@ -41,6 +41,9 @@ final class OSMCollector {
     var restrictions: [RawRestriction] = []
     var unsupportedRestrictions = 0
 
+    /// Keep only ways entirely inside (minLon, minLat, maxLon, maxLat): lets tests use a corner of a big map.
+    var crop: (Double, Double, Double, Double)?
+
     var osmNodeCount = 0
     var osmWayCount = 0
     var osmRelationCount = 0
@@ -70,6 +73,10 @@ final class OSMCollector {
         var kept = 0
         for r in refs {
             if let i = nodeIndex[r] {
+                if let (x0, y0, x1, y1) = crop, !(lon[Int(i)] >= x0 && lon[Int(i)] <= x1 && lat[Int(i)] >= y0 && lat[Int(i)] <= y1) {
+                    wayRefs.removeLast(kept)
+                    return
+                }
                 wayRefs.append(i)
                 kept += 1
             } else {

@@ -22,6 +22,10 @@ public struct ImportStats: Sendable, Hashable, Codable {
     public var barriers = 0
     public var missingNodeRefs = 0
     public var shortcuts = 0
+    /// Seconds of the cold build: reading and parsing, graph building, contraction.
+    public var parseSeconds = 0.0
+    public var graphSeconds = 0.0
+    public var contractSeconds = 0.0
 
     public init() {}
 

@@ -13,6 +13,13 @@ public final class RoadMap: Sendable {
     public let loadSeconds: Double
     public var stats: ImportStats { graph.stats }
 
+    /// Builds from a file without cache, keeping only ways inside `crop` (for tests).
+    static func cropped(path: String, profile: VehicleProfile, crop: (Double, Double, Double, Double)) throws -> RoadMap {
+        guard let data = FileManager.default.contents(atPath: path) else { throw RoadNetworkError.fileNotFound(path: path, what: "map") }
+        let g = try build(data: data, path: path, profile: profile, crop: crop)
+        return RoadMap(graph: g, sourcePath: path, profile: profile, key: "cropped", loadedFromCache: false, loadSeconds: 0)
+    }
+
     init(graph: RoadGraph, sourcePath: String, profile: VehicleProfile, key: String, loadedFromCache: Bool, loadSeconds: Double) {
         self.graph = graph
         self.index = SpatialIndex(graph)
@@ -60,8 +67,10 @@ public final class RoadMap: Sendable {
     }
 
     /// Parses and builds without any cache.
-    static func build(data: Data, path: String, profile: VehicleProfile) throws -> RoadGraph {
+    static func build(data: Data, path: String, profile: VehicleProfile, crop: (Double, Double, Double, Double)? = nil) throws -> RoadGraph {
+        let start = Date()
         let collector = OSMCollector(profile: profile)
+        collector.crop = crop
         if path.hasSuffix(".pbf") {
             try OSMPBFReader.read(data: data, path: path, into: collector)
         } else if path.hasSuffix(".gz") {
@@ -71,7 +80,10 @@ public final class RoadMap: Sendable {
         } else {
             try OSMXMLReader.read(data: data, path: path, into: collector)
         }
-        return try GraphBuilder.build(collector, path: path)
+        let parsed = Date()
+        var g = try GraphBuilder.build(collector, path: path)
+        g.stats.parseSeconds = parsed.timeIntervalSince(start)
+        return g
     }
 
     // MARK: - Queries

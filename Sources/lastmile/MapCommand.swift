@@ -8,7 +8,7 @@ struct MapCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "map",
         abstract: "Road graphs from OpenStreetMap: import, info, matrices, benchmark.",
-        subcommands: [MapImport.self, MapInfo.self, MapMatrix.self, MapBench.self])
+        subcommands: [MapImport.self, MapInfo.self, MapMatrix.self, MapProfile.self, MapBench.self])
 }
 
 struct MapOptions: ParsableArguments {
@@ -122,6 +122,19 @@ struct MapBench: AsyncParsableCommand {
                 let bench = MapBenchmark(mapsDirectory: maps, files: files.split(separator: ",").map(String.init), profiles: list)
                 try bench.run { print($0) }
             }
+        }
+    }
+}
+
+struct MapProfile: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile", abstract: "Print a vehicle profile as JSON (a starting point for your own).")
+    @OptionGroup var options: MapOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let p = try mappingRoadErrors { try options.vehicleProfile() }
+            print(String(decoding: p.canonicalJSON(), as: UTF8.self))
         }
     }
 }
