@@ -1,3 +1,5 @@
+import Foundation
+
 /// Contraction hierarchy over the edge-based graph (Geisberger, Sanders, Schultes, Delling:
 /// "Contraction Hierarchies: Faster and Simpler Hierarchical Routing in Road Networks", WEA 2008).
 ///
@@ -70,7 +72,12 @@ struct ContractionHierarchy: Sendable {
         var targetMark = [Int32](repeating: -1, count: n)
         var touched: [Int32] = []
         var heap = IndexedHeap(capacity: n)
-        let settleLimit = 300
+        let env = ProcessInfo.processInfo.environment
+        let simLimit = Int(env["CH_SIM"] ?? "") ?? 300
+        let contractLimit = Int(env["CH_CON"] ?? "") ?? 300
+        let levelWeight = Int(env["CH_LEVEL"] ?? "") ?? 1000
+        var settleLimit = simLimit
+        var totalSettled = 0
 
         // Witness search from u avoiding `skip`: stops at `limit`, after `settleLimit` nodes, or
         // once every target (marked with `mark`) is settled.
@@ -86,6 +93,7 @@ struct ContractionHierarchy: Sendable {
             while let (d, x) = heap.popMin() {
                 if d > limit || settled >= settleLimit { break }
                 settled += 1
+                totalSettled += 1
                 if targetMark[Int(x)] == mark {
                     remaining -= 1
                     if remaining == 0 { break }
@@ -135,7 +143,7 @@ struct ContractionHierarchy: Sendable {
             for a in inn[Int(v)] { removed += 1; removedHops += Int(a.hops) }
             var addedHops = 0
             for s in sc { addedHops += Int(s.hops) }
-            return Int64(1 + 1000 * Int(level[Int(v)]) + 1000 * sc.count / max(1, removed) + 1000 * addedHops / max(1, removedHops))
+            return Int64(1 + levelWeight * Int(level[Int(v)]) + 1000 * sc.count / max(1, removed) + 1000 * addedHops / max(1, removedHops))
         }
 
         var queue = IndexedHeap(capacity: n)
@@ -150,7 +158,9 @@ struct ContractionHierarchy: Sendable {
         var seen = [Int32](repeating: -1, count: n)
         while let (_, v) = queue.popMin() {
             // Lazy update: re-evaluate; if it is no longer the minimum, put it back.
+            settleLimit = contractLimit
             let sc = shortcutsFor(v)
+            settleLimit = simLimit
             let p = priority(v, sc)
             if let next = queue.minKey, p > next {
                 queue.set(v, p)
@@ -179,6 +189,9 @@ struct ContractionHierarchy: Sendable {
             }
         }
 
+        if env["CH_DEBUG"] != nil {
+            print("settled \(totalSettled) shortcuts \(ch.shortcuts) maxdeg \(upArcs.map(\.count).max() ?? 0)")
+        }
         for v in 0..<n {
             for a in upArcs[v] {
                 ch.upHead.append(a.other); ch.upWeight.append(a.weight); ch.upLength.append(a.length); ch.upMiddle.append(a.middle)

@@ -19,19 +19,13 @@ extension RoadGraph {
         return r
     }
 
-    /// Leaving a point: drive to the end of its edge, then turn. A search label of node x means
-    /// "at the end of directed edge x", so the first labels are the edges turned into.
+    /// Leaving a point: a search label of node x means "at the end of directed edge x", so the
+    /// point's own edge starts with the rest of that edge still to drive.
     func sourceSeeds(_ p: Phantom) -> [Seed] {
-        var seeds: [Seed] = []
-        for (d, at) in directions(p) {
-            let rest = Double(cost[Int(d)]) * (1 - at), restLen = Double(length[Int(d)]) * (1 - at)
-            for k in Int(turnFirst[Int(d)])..<Int(turnFirst[Int(d) + 1]) {
-                let f = Int(turnHead[k])
-                seeds.append(Seed(node: Int32(f), weight: Int64(rest.rounded()) + Int64(turnCost[k]) + Int64(cost[f]),
-                                  length: Int64(restLen.rounded()) + Int64(length[f]), origin: d))
-            }
+        directions(p).map { d, at in
+            Seed(node: d, weight: Int64((Double(cost[Int(d)]) * (1 - at)).rounded()),
+                 length: Int64((Double(length[Int(d)]) * (1 - at)).rounded()), origin: d)
         }
-        return seeds
     }
 
     /// Reaching a point: from the end of an edge x, turn into the point's edge and drive to it.
@@ -272,7 +266,6 @@ extension RoadGraph {
         var lastEdge: [Int32]
         var direct: [Bool]
         var parent: [Int32]
-        var origin: [Int32]
     }
 
     func dijkstraRun(from s: Phantom, to targets: [Phantom]) -> DijkstraResult {
@@ -280,12 +273,10 @@ extension RoadGraph {
         var dist = [Int64](repeating: .max, count: n)
         var len = [Int64](repeating: 0, count: n)
         var parent = [Int32](repeating: -1, count: n)
-        var origin = [Int32](repeating: -1, count: n)
         var heap = IndexedHeap(capacity: n)
         for seed in sourceSeeds(s) where seed.weight < dist[Int(seed.node)] {
             dist[Int(seed.node)] = seed.weight
             len[Int(seed.node)] = seed.length
-            origin[Int(seed.node)] = seed.origin
             heap.set(seed.node, seed.weight)
         }
         while let (d, x) = heap.popMin() {
@@ -297,12 +288,11 @@ extension RoadGraph {
                     dist[w] = nd
                     len[w] = len[v] + Int64(length[w])
                     parent[w] = x
-                    origin[w] = origin[v]
                     heap.set(Int32(w), nd)
                 }
             }
         }
-        var res = DijkstraResult(weights: [], lengths: [], lastNode: [], lastEdge: [], direct: [], parent: parent, origin: origin)
+        var res = DijkstraResult(weights: [], lengths: [], lastNode: [], lastEdge: [], direct: [], parent: parent)
         for t in targets {
             var best: Int64 = .max, bestLen: Int64 = -1, bestNode: Int32 = -1, bestEdge: Int32 = -1, isDirect = false
             for seed in targetSeeds(t) where dist[Int(seed.node)] != .max {
@@ -340,8 +330,9 @@ extension RoadGraph {
             x = r.parent[Int(x)]
         }
         chain.reverse()
-        appendPartial(&points, directed: r.origin[Int(chain[0])], from: s, to: nil)
-        for d in chain {
+        // chain[0] is the source's own edge, driven from the snapped point on.
+        appendPartial(&points, directed: chain[0], from: s, to: nil)
+        for d in chain.dropFirst() {
             for node in directedGeometry(Int(d)).dropFirst() { points.append(coordinate(node)) }
         }
         appendPartial(&points, directed: r.lastEdge[0], from: nil, to: t)
