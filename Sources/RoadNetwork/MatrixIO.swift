@@ -8,7 +8,7 @@ public enum MatrixIO {
             throw RoadNetworkError.fileNotFound(path: path, what: "points")
         }
         let text = String(decoding: data, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         while lines.last == "" { lines.removeLast() }
         guard let header = lines.first else { throw RoadNetworkError.badPoints(path: path, line: 1, reason: "empty file") }
         let cols = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
