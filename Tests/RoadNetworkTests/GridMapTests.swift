@@ -101,6 +101,7 @@ import Testing
             let ch = m.graph.manyToMany(sources: ph, targets: ph, threads: 2)
             let ref = try dijkstraMatrix(m, pts)
             #expect(ch.weights == ref.weights)
+            expectRoutesUnpackToTheirCost(m, ph, ref.weights)
             // Lengths may differ only between equally fast paths; none are unreachable.
             #expect(!ch.weights.contains(-1))
         }

@@ -42,5 +42,6 @@ struct SharedMapTests {
         let ref = try dijkstraMatrix(m, pts)
         #expect(ch.weights == ref.weights)
         #expect(!ch.weights.contains(-1))
+        expectRoutesUnpackToTheirCost(m, Array(ph.prefix(15)), (0..<15).flatMap { i in ref.weights[(i * 40)..<(i * 40 + 15)] })
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 @testable import RoadNetwork
 
@@ -56,4 +57,19 @@ func dijkstraMatrix(_ m: RoadMap, _ pts: [NamedPoint]) throws -> (weights: [Int6
         l += r.lengths
     }
     return (w, l)
+}
+
+/// Each CH route, unpacked into directed edges and turns, costs what Dijkstra says.
+func expectRoutesUnpackToTheirCost(_ m: RoadMap, _ ph: [Phantom], _ weights: [Int64]) {
+    let n = ph.count
+    for i in 0..<n {
+        for j in 0..<n {
+            guard let r = m.graph.route(from: ph[i], to: ph[j]) else {
+                #expect(weights[i * n + j] == -1)
+                continue
+            }
+            #expect(r.weight == weights[i * n + j])
+            #expect(m.graph.cost(of: r, from: ph[i], to: ph[j]) == r.weight, "route \(i) → \(j)")
+        }
+    }
 }
