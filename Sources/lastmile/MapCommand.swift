@@ -45,30 +45,29 @@ func mappingRoadErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
+/// Loads a map (building and caching its graph if needed) and prints what it holds.
+func printMapReport(_ map: String, _ options: MapOptions) async throws {
+    try await reportingErrors {
+        let m = try mappingRoadErrors { try RoadMap.load(path: map, profile: try options.vehicleProfile(), cacheDirectory: options.cacheDirectory) }
+        print(RoadMapReport.text(m))
+    }
+}
+
 struct MapImport: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "import", abstract: "Build (and cache) the road graph of an OSM file.")
     @Argument(help: "An .osm, .osm.gz or .osm.pbf file.") var map: String
     @OptionGroup var options: MapOptions
 
-    func run() async throws {
-        try await reportingErrors {
-            let m = try mappingRoadErrors { try RoadMap.load(path: map, profile: try options.vehicleProfile(), cacheDirectory: options.cacheDirectory) }
-            print(RoadMapReport.text(m))
-        }
-    }
+    func run() async throws { try await printMapReport(map, options) }
 }
 
 struct MapInfo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "info", abstract: "Describe the road graph of an OSM file.")
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Describe the road graph of an OSM file (read from the cache when it is there).")
     @Argument(help: "An .osm, .osm.gz or .osm.pbf file.") var map: String
     @OptionGroup var options: MapOptions
 
-    func run() async throws {
-        try await reportingErrors {
-            let m = try mappingRoadErrors { try RoadMap.load(path: map, profile: try options.vehicleProfile(), cacheDirectory: options.cacheDirectory) }
-            print(RoadMapReport.text(m))
-        }
-    }
+    func run() async throws { try await printMapReport(map, options) }
 }
 
 struct MapMatrix: AsyncParsableCommand {
