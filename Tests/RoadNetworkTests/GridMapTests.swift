@@ -111,6 +111,37 @@ import Testing
         #expect((0..<25).contains { i in (0..<25).contains { j in mat.duration(i, j) != mat.duration(j, i) } })
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/gzip")))
+    func gzippedXMLReadsLikeThePlainFile() throws {
+        let dir = NSTemporaryDirectory() + "lastmile-gz-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let gz = dir + "/grid.osm.gz"
+        let proc = Process()
+        proc.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        proc.arguments = ["-c", gridMap]
+        FileManager.default.createFile(atPath: gz, contents: nil)
+        proc.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: gz))
+        try proc.run()
+        proc.waitUntilExit()
+        let g = try RoadMap.load(path: gz, profile: .van)
+        #expect(g.graph.lat == map.graph.lat)
+        #expect(g.graph.geometry == map.graph.geometry)
+        #expect(g.graph.cost == map.graph.cost)
+        #expect(g.graph.turnHead == map.graph.turnHead)
+        #expect(g.graph.ch.upHead == map.graph.ch.upHead)
+        // Not gzip: a clear error naming the file.
+        let bad = dir + "/bad.osm.gz"
+        try "not gzip".write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: RoadNetworkError.malformed(path: bad, reason: "not a gzip file")) { try RoadMap.load(path: bad, profile: .van) }
+        // Broken XML names the line.
+        let broken = dir + "/broken.osm"
+        try "<osm>\n<node id=\"1\" lat=\"x\" lon=\"2\"/>\n</osm>\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        #expect(throws: RoadNetworkError.malformed(path: broken, reason: "line 2: node without id, lat or lon")) {
+            try RoadMap.load(path: broken, profile: .van)
+        }
+    }
+
     @Test func cacheRoundTripAndProvider() throws {
         let dir = NSTemporaryDirectory() + "lastmile-test-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: dir) }
