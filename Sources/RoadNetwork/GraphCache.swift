@@ -21,7 +21,9 @@ enum GraphCache {
         w.array(ch.upFirst); w.array(ch.upHead); w.array(ch.upWeight); w.array(ch.upLength); w.array(ch.upMiddle)
         w.array(ch.downFirst); w.array(ch.downHead); w.array(ch.downWeight); w.array(ch.downLength); w.array(ch.downMiddle)
         w.scalar(Int64(ch.shortcuts))
-        w.array(Array((try? JSONEncoder().encode(g.stats)) ?? Data()))
+        let json = JSONEncoder()
+        json.outputFormatting = .sortedKeys  // same graph, same bytes
+        w.array(Array((try? json.encode(g.stats)) ?? Data()))
         return w.data
     }
 
