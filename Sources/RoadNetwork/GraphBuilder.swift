@@ -194,7 +194,7 @@ enum GraphBuilder {
         var newEdge = [Int32](repeating: -1, count: edgeCount)
         var newNode = [Int32](repeating: -1, count: n)
         var g = RoadGraph(
-            lat: [], lon: [], osmNodeID: [], geometryFirst: [0], geometry: [], directedOf: [], directedEdge: [],
+            lat: [], lon: [], geometryFirst: [0], geometry: [], directedOf: [], directedEdge: [],
             cost: [], length: [], turnFirst: [], turnHead: [], turnCost: [], reverseTurnFirst: [],
             reverseTurnTail: [], reverseTurnCost: [], ch: ContractionHierarchy(), stats: stats)
         var isNodeCounted = [Bool](repeating: false, count: n)
@@ -212,7 +212,7 @@ enum GraphBuilder {
                 let v = Int(geom[k])
                 if newNode[v] < 0 {
                     newNode[v] = Int32(g.lat.count)
-                    g.lat.append(c.lat[v]); g.lon.append(c.lon[v]); g.osmNodeID.append(c.nodeIDs[v])
+                    g.lat.append(c.lat[v]); g.lon.append(c.lon[v])
                 }
                 g.geometry.append(newNode[v])
             }

@@ -5,13 +5,13 @@ import Foundation
 enum GraphCache {
     static let magic: UInt32 = 0x4C4D_5247  // "LMRG"
     /// Bump when the graph layout or the build algorithm changes, so old caches are ignored.
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     static func encode(_ g: RoadGraph) -> Data {
         var w = BinaryWriter()
         w.scalar(magic)
         w.scalar(formatVersion)
-        w.array(g.lat); w.array(g.lon); w.array(g.osmNodeID)
+        w.array(g.lat); w.array(g.lon)
         w.array(g.geometryFirst); w.array(g.geometry); w.array(g.directedOf); w.array(g.directedEdge)
         w.array(g.cost); w.array(g.length)
         w.array(g.turnFirst); w.array(g.turnHead); w.array(g.turnCost)
@@ -30,7 +30,7 @@ enum GraphCache {
     static func decode(_ data: Data) -> RoadGraph? {
         var r = BinaryReader(data)
         guard r.scalar(UInt32.self) == magic, r.scalar(UInt32.self) == formatVersion else { return nil }
-        guard let lat: [Double] = r.array(), let lon: [Double] = r.array(), let osm: [Int64] = r.array(),
+        guard let lat: [Double] = r.array(), let lon: [Double] = r.array(),
               let gf: [Int32] = r.array(), let geom: [Int32] = r.array(), let dOf: [Int32] = r.array(),
               let dEdge: [Int32] = r.array(), let cost: [Int32] = r.array(), let len: [Int32] = r.array(),
               let tf: [Int32] = r.array(), let th: [Int32] = r.array(), let tc: [Int32] = r.array(),
@@ -49,7 +49,7 @@ enum GraphCache {
         ch.upFirst = uf; ch.upHead = uh; ch.upWeight = uw; ch.upLength = ul; ch.upMiddle = um
         ch.downFirst = df; ch.downHead = dh; ch.downWeight = dw; ch.downLength = dl; ch.downMiddle = dm
         ch.shortcuts = Int(sc)
-        let g = RoadGraph(lat: lat, lon: lon, osmNodeID: osm, geometryFirst: gf, geometry: geom, directedOf: dOf,
+        let g = RoadGraph(lat: lat, lon: lon, geometryFirst: gf, geometry: geom, directedOf: dOf,
                           directedEdge: dEdge, cost: cost, length: len, turnFirst: tf, turnHead: th, turnCost: tc,
                           reverseTurnFirst: rtf, reverseTurnTail: rtt, reverseTurnCost: rtc, ch: ch, stats: stats)
         return g.isConsistent ? g : nil
@@ -60,7 +60,7 @@ extension RoadGraph {
     /// Array sizes agree with each other (guards against a truncated or foreign cache file).
     var isConsistent: Bool {
         let n = directedCount, e = edgeCount
-        return lat.count == lon.count && osmNodeID.count == lat.count && e >= 0
+        return lat.count == lon.count && e >= 0
             && Int(geometryFirst.last ?? -1) == geometry.count && directedOf.count == 2 * e
             && cost.count == n && length.count == n && turnFirst.count == n + 1
             && Int(turnFirst.last ?? -1) == turnHead.count && turnCost.count == turnHead.count

@@ -43,7 +43,6 @@ struct RoadGraph: Sendable {
     /// Geometry points (OSM nodes on kept edges).
     var lat: [Double]
     var lon: [Double]
-    var osmNodeID: [Int64]
     /// Edge e's geometry is `geometry[geometryFirst[e]..<geometryFirst[e+1]]`, from its first to its last node.
     var geometryFirst: [Int32]
     var geometry: [Int32]

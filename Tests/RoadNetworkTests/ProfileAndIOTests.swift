@@ -87,3 +87,34 @@ import Testing
     let far = NamedPoint(id: "pickup P9", coordinate: Coordinate(lon: 121.5, lat: 31.3))
     #expect(throws: RoadNetworkError.self) { try roads.provider.matrix(for: [far]) }
 }
+
+/// A bollard in the middle of a street cuts it (vans only turn back there); a gate does not.
+@Test func blockingBarriersCutTheStreet() throws {
+    func street(barrier: String) throws -> RoadMap {
+        let path = NSTemporaryDirectory() + "lastmile-barrier-\(UUID().uuidString).osm"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let xml = """
+            <osm version="0.6">
+              <node id="1" lat="31.2000" lon="121.4000"/>
+              <node id="2" lat="31.2000" lon="121.4010"><tag k="barrier" v="\(barrier)"/></node>
+              <node id="3" lat="31.2000" lon="121.4030"/>
+              <node id="4" lat="31.2000" lon="121.4040"/>
+              <way id="1"><nd ref="1"/><nd ref="2"/><nd ref="3"/><tag k="highway" v="residential"/></way>
+              <way id="2"><nd ref="3"/><nd ref="4"/><tag k="highway" v="residential"/></way>
+            </osm>
+            """
+        try xml.write(toFile: path, atomically: true, encoding: .utf8)
+        return try RoadMap.load(path: path, profile: .van)
+    }
+    // Gate: two edges (1-3, 3-4), both ways.
+    let gate = try street(barrier: "gate")
+    #expect(gate.stats.segments == 4)
+    #expect(gate.stats.segmentsKept == 4)
+    // Bollard: 1-2 is cut off from 2-3-4 and dropped.
+    let bollard = try street(barrier: "bollard")
+    #expect(bollard.stats.segments == 6)
+    #expect(bollard.stats.segmentsKept == 4)
+    #expect(bollard.stats.barriers == 1)
+    let r = try bollard.snap([NamedPoint(id: "x", coordinate: Coordinate(lon: 121.4005, lat: 31.2))], limit: 500)
+    #expect(abs(r[0].snapped.lon - 121.4010) < 1e-9)
+}
