@@ -2,7 +2,7 @@ import Foundation
 
 /// Reading point lists and writing matrices as CSV for `lastmile map matrix`.
 public enum MatrixIO {
-    /// Points from a CSV with a header naming `lon` and `lat` columns (and optionally `id`).
+    /// Points from a CSV with a header naming `lon` and `lat` columns (and optionally `id`, `name` or `idx`).
     public static func readPoints(path: String) throws -> [NamedPoint] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RoadNetworkError.fileNotFound(path: path, what: "points")
@@ -15,7 +15,7 @@ public enum MatrixIO {
         guard let lonCol = cols.firstIndex(of: "lon"), let latCol = cols.firstIndex(of: "lat") else {
             throw RoadNetworkError.badPoints(path: path, line: 1, reason: "header must name lon and lat columns, got \(header)")
         }
-        let idCol = cols.firstIndex(of: "id") ?? cols.firstIndex(of: "name")
+        let idCol = cols.firstIndex(of: "id") ?? cols.firstIndex(of: "name") ?? cols.firstIndex(of: "idx")
         var points: [NamedPoint] = []
         for (i, line) in lines.enumerated().dropFirst() where !line.isEmpty {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
