@@ -75,3 +75,46 @@ struct IndexedHeap {
         position[Int(item.node)] = Int32(i)
     }
 }
+
+/// Binary min-heap of (key, node) without decrease-key: a node may be pushed several times and
+/// stale entries are skipped by the caller. Cheaper than `IndexedHeap` for the many short
+/// witness searches of the contraction.
+struct LazyHeap {
+    private var items: [(key: Int64, node: Int32)] = []
+
+    var isEmpty: Bool { items.isEmpty }
+
+    mutating func removeAll() { items.removeAll(keepingCapacity: true) }
+
+    mutating func push(_ node: Int32, _ key: Int64) {
+        items.append((key, node))
+        var i = items.count - 1
+        let item = items[i]
+        while i > 0 {
+            let parent = (i - 1) >> 1
+            if items[parent].key <= item.key { break }
+            items[i] = items[parent]
+            i = parent
+        }
+        items[i] = item
+    }
+
+    mutating func popMin() -> (key: Int64, node: Int32)? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            var i = 0
+            let n = items.count
+            while true {
+                var c = 2 * i + 1
+                if c >= n { break }
+                if c + 1 < n && items[c + 1].key < items[c].key { c += 1 }
+                if items[c].key >= last.key { break }
+                items[i] = items[c]
+                i = c
+            }
+            items[i] = last
+        }
+        return top
+    }
+}
