@@ -144,7 +144,9 @@ final class OSMXMLReader: NSObject, XMLParserDelegate {
     init(sink: OSMCollector) { self.sink = sink }
 
     static func read(data: Data, path: String, into sink: OSMCollector) throws {
-        let parser = XMLParser(data: data)
+        // Fed as a stream: the parser then hands libxml2 small chunks. One 40 MB chunk
+        // (`XMLParser(data:)`) trips libxml2's huge-input guard (seen on monaco.osm.gz, 42 MB).
+        let parser = XMLParser(stream: InputStream(data: data))
         let reader = OSMXMLReader(sink: sink)
         parser.delegate = reader
         parser.shouldProcessNamespaces = false
