@@ -21,6 +21,21 @@ struct SharedMapTests {
         }
     }
 
+    /// A gzipped XML larger than libxml2's single-chunk limit (14 MB unpacked) reads like its PBF.
+    @Test func baltimoreGzipXMLReadsLikeItsPBF() throws {
+        let xml = OSMCollector(profile: .van), pbf = OSMCollector(profile: .van)
+        let xp = sharedMaps + "/baltimore.osm.gz", pp = sharedMaps + "/baltimore.osm.pbf"
+        let gz = FileManager.default.contents(atPath: xp)!
+        let unpacked = gz.withUnsafeBytes { inflate($0, expectedSize: gz.count * 8, gzip: true) }!
+        try OSMXMLReader.read(data: Data(unpacked), path: xp, into: xml)
+        try OSMPBFReader.read(data: FileManager.default.contents(atPath: pp)!, path: pp, into: pbf)
+        #expect(xml.osmNodeCount == 51_385)
+        #expect(pbf.osmNodeCount == 51_385)
+        #expect(xml.wayIDs == pbf.wayIDs)
+        #expect(xml.wayRefs == pbf.wayRefs)
+        #expect(xml.restrictions.count == pbf.restrictions.count)
+    }
+
     @Test func restrictionsOfMonacoAreRead() throws {
         let c = OSMCollector(profile: .osrmCar)
         let path = sharedMaps + "/monaco.osm.pbf"
