@@ -41,44 +41,48 @@ struct ContractionHierarchy: Sendable {
         var hops: Int32
     }
 
-    static func build(nodeCount n: Int, tails: [Int32], heads: [Int32], weights: [Int32], lengths: [Int32]) -> ContractionHierarchy {
-        var out = [[Arc]](repeating: [], count: n)
-        var inn = [[Arc]](repeating: [], count: n)
+    /// The shrinking graph of uncontracted nodes and the witness-search state. A struct with
+    /// mutating methods rather than closures over local variables: stored properties are
+    /// accessed directly, without boxes and exclusivity checks.
+    private struct Contractor {
+        var out: [[Arc]]
+        var inn: [[Arc]]
+        var contracted: [Bool]
+        var dist: [Int64]
+        var targetMark: [Int32]
+        var touched: [Int32] = []
+        var heap = LazyHeap()
+        var settleLimit = 0
 
-        func addArc(_ s: Shortcut, middle: Int32) -> Bool {
+        init(nodeCount n: Int) {
+            out = [[Arc]](repeating: [], count: n)
+            inn = out
+            contracted = [Bool](repeating: false, count: n)
+            dist = [Int64](repeating: .max, count: n)
+            targetMark = [Int32](repeating: -1, count: n)
+        }
+
+        /// Adds arc from→to unless an arc at least as short exists; true if added or shortened.
+        mutating func addArc(_ s: Shortcut, middle: Int32) -> Bool {
             let u = s.from, v = s.to
             if u == v { return false }
             let arc = Arc(other: v, weight: s.weight, length: s.length, middle: middle, hops: s.hops)
+            let back = Arc(other: u, weight: s.weight, length: s.length, middle: middle, hops: s.hops)
             if let k = out[Int(u)].firstIndex(where: { $0.other == v }) {
                 if out[Int(u)][k].weight <= s.weight { return false }
                 out[Int(u)][k] = arc
                 let j = inn[Int(v)].firstIndex(where: { $0.other == u })!
-                inn[Int(v)][j] = Arc(other: u, weight: s.weight, length: s.length, middle: middle, hops: s.hops)
+                inn[Int(v)][j] = back
                 return true
             }
             out[Int(u)].append(arc)
-            inn[Int(v)].append(Arc(other: u, weight: s.weight, length: s.length, middle: middle, hops: s.hops))
+            inn[Int(v)].append(back)
             return true
         }
-        for i in 0..<tails.count {
-            _ = addArc(Shortcut(from: tails[i], to: heads[i], weight: weights[i], length: lengths[i], hops: 1), middle: -1)
-        }
 
-        var contracted = [Bool](repeating: false, count: n)
-        var dist = [Int64](repeating: .max, count: n)
-        var targetMark = [Int32](repeating: -1, count: n)
-        var touched: [Int32] = []
-        var heap = LazyHeap()
-        // Settle limits of the witness searches: small when only estimating a priority, larger
-        // when contracting. Measured on the shared extracts: (20, 100) builds Baltimore's
-        // hierarchy in about a third of the time of (300, 300) with fewer shortcuts.
-        let simLimit = 20
-        let contractLimit = 100
-        var settleLimit = simLimit
-
-        // Witness search from u avoiding `skip`: stops at `limit`, after `settleLimit` nodes, or
-        // once every target (marked with `mark`) is settled.
-        func witness(_ u: Int32, skip: Int32, limit: Int64, mark: Int32, targets: Int) {
+        /// Witness search from u avoiding `skip`: stops at `limit`, after `settleLimit` nodes, or
+        /// once every target (marked with `mark`) is settled.
+        mutating func witness(_ u: Int32, skip: Int32, limit: Int64, mark: Int32, targets: Int) {
             for t in touched { dist[Int(t)] = .max }
             touched.removeAll(keepingCapacity: true)
             heap.removeAll()
@@ -106,8 +110,8 @@ struct ContractionHierarchy: Sendable {
             }
         }
 
-        // Shortcuts needed to contract v.
-        func shortcutsFor(_ v: Int32) -> [Shortcut] {
+        /// Shortcuts needed to contract v.
+        mutating func shortcutsFor(_ v: Int32) -> [Shortcut] {
             var result: [Shortcut] = []
             let outs = out[Int(v)]
             if outs.isEmpty { return result }
@@ -132,9 +136,9 @@ struct ContractionHierarchy: Sendable {
             return result
         }
 
-        // Priority after RoutingKit's contraction order (Dibbelt, Strasser, Wagner): the arc and hop
-        // quotients of what contracting v adds over what it removes. RoutingKit also adds
-        // 1000 × level; here that made the build slower than the queries gained (bench-maps).
+        /// Priority after RoutingKit's contraction order (Dibbelt, Strasser, Wagner): the arc and
+        /// hop quotients of what contracting v adds over what it removes. RoutingKit also adds
+        /// 1000 × level; here that made the build slower than the queries gained (bench-maps).
         func priority(_ v: Int32, _ sc: [Shortcut]) -> Int64 {
             var removed = 0, removedHops = 0
             for a in out[Int(v)] { removed += 1; removedHops += Int(a.hops) }
@@ -144,8 +148,26 @@ struct ContractionHierarchy: Sendable {
             return Int64(1 + 1000 * sc.count / max(1, removed) + 1000 * addedHops / max(1, removedHops))
         }
 
+        mutating func evaluate(_ v: Int32, settleLimit limit: Int) -> (priority: Int64, shortcuts: [Shortcut]) {
+            settleLimit = limit
+            let sc = shortcutsFor(v)
+            return (priority(v, sc), sc)
+        }
+    }
+
+    static func build(nodeCount n: Int, tails: [Int32], heads: [Int32], weights: [Int32], lengths: [Int32]) -> ContractionHierarchy {
+        var c = Contractor(nodeCount: n)
+        for i in 0..<tails.count {
+            _ = c.addArc(Shortcut(from: tails[i], to: heads[i], weight: weights[i], length: lengths[i], hops: 1), middle: -1)
+        }
+        // Settle limits of the witness searches: small when only estimating a priority, larger
+        // when contracting. Measured on the shared extracts: (20, 100) builds Baltimore's
+        // hierarchy in about a third of the time of (300, 300) with fewer shortcuts.
+        let simLimit = 20
+        let contractLimit = 100
+
         var queue = IndexedHeap(capacity: n)
-        for v in 0..<n { queue.set(Int32(v), priority(Int32(v), shortcutsFor(Int32(v)))) }
+        for v in 0..<n { queue.set(Int32(v), c.evaluate(Int32(v), settleLimit: simLimit).priority) }
 
         var ch = ContractionHierarchy()
         ch.rank = [Int32](repeating: 0, count: n)
@@ -156,33 +178,30 @@ struct ContractionHierarchy: Sendable {
         var seen = [Int32](repeating: -1, count: n)
         while let (_, v) = queue.popMin() {
             // Lazy update: re-evaluate; if it is no longer the minimum, put it back.
-            settleLimit = contractLimit
-            let sc = shortcutsFor(v)
-            settleLimit = simLimit
-            let p = priority(v, sc)
+            let (p, sc) = c.evaluate(v, settleLimit: contractLimit)
             if let next = queue.minKey, p > next {
                 queue.set(v, p)
                 continue
             }
             ch.rank[Int(v)] = order
             order += 1
-            contracted[Int(v)] = true
-            upArcs[Int(v)] = out[Int(v)]
-            downArcs[Int(v)] = inn[Int(v)]
-            for s in sc where addArc(s, middle: v) { ch.shortcuts += 1 }
+            c.contracted[Int(v)] = true
+            upArcs[Int(v)] = c.out[Int(v)]
+            downArcs[Int(v)] = c.inn[Int(v)]
+            for s in sc where c.addArc(s, middle: v) { ch.shortcuts += 1 }
             neighbours.removeAll(keepingCapacity: true)
-            for a in out[Int(v)] {
-                inn[Int(a.other)].removeAll { $0.other == v }
+            for a in c.out[Int(v)] {
+                c.inn[Int(a.other)].removeAll { $0.other == v }
                 if seen[Int(a.other)] != v { seen[Int(a.other)] = v; neighbours.append(a.other) }
             }
-            for a in inn[Int(v)] {
-                out[Int(a.other)].removeAll { $0.other == v }
+            for a in c.inn[Int(v)] {
+                c.out[Int(a.other)].removeAll { $0.other == v }
                 if seen[Int(a.other)] != v { seen[Int(a.other)] = v; neighbours.append(a.other) }
             }
-            out[Int(v)] = []
-            inn[Int(v)] = []
+            c.out[Int(v)] = []
+            c.inn[Int(v)] = []
             for u in neighbours {
-                queue.set(u, priority(u, shortcutsFor(u)))
+                queue.set(u, c.evaluate(u, settleLimit: simLimit).priority)
             }
         }
 
