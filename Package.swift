@@ -31,7 +31,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("glpk")]
         ),
         .target(name: "GLPK", dependencies: ["CGLPK"], swiftSettings: solver),
-        .target(name: "RoadNetwork", swiftSettings: solver),
+        // zlib (Debian zlib1g-dev; linked by name): inflate for OSM PBF blobs and .osm.gz.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "RoadNetwork",
+            dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: solver
+        ),
         .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: solver),
         .target(name: "Allocation", dependencies: ["GLPK"], swiftSettings: solver),
         .target(

@@ -15,11 +15,7 @@ public struct Coordinate: Sendable, Hashable, Codable {
 
     /// Great-circle distance in metres (haversine, mean Earth radius).
     public func distance(to o: Coordinate) -> Double {
-        let r = 6_371_008.8
-        let p1 = lat * .pi / 180, p2 = o.lat * .pi / 180
-        let dp = p2 - p1, dl = (o.lon - lon) * .pi / 180
-        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
-        return 2 * r * asin(min(1, a.squareRoot()))
+        haversine(lat, lon, o.lat, o.lon)
     }
 }
 
@@ -51,6 +47,11 @@ public protocol TravelTimeProvider: Sendable {
     func matrix(for points: [Coordinate]) throws -> TravelMatrix
     /// The drawn path of a leg, first point `from`, last point `to`.
     func path(from: Coordinate, to: Coordinate) throws -> [Coordinate]
+    /// Like `matrix(for:)`, but a point that cannot be used is reported by its id
+    /// (`RoadNetworkError.pointTooFarFromRoad`). Has a default implementation.
+    func matrix(for points: [NamedPoint]) throws -> TravelMatrix
+    /// Where each point joins the network and how far it had to move. Has a default implementation.
+    func snapReports(for points: [NamedPoint]) throws -> [SnapReport]
 }
 
 /// Great-circle distance × a circuity factor, driven at a constant van speed.
