@@ -102,6 +102,65 @@ def read_osm(path):
     return nodes, ways
 
 
+def largest_scc(ways):
+    """Nodes of the largest strongly connected part of the drivable graph (one-way rules and
+    access tags as in maps/van-profile.json), so that every chosen node snaps onto the road
+    graph `lastmile plan` routes on (Kosaraju, iterative)."""
+    blocked = {"no", "private", "agricultural", "forestry", "delivery_no"}
+    succ, pred = {}, {}
+
+    def arc(a, b):
+        succ.setdefault(a, []).append(b)
+        pred.setdefault(b, []).append(a)
+        succ.setdefault(b, [])
+        pred.setdefault(a, [])
+
+    for _, tags, refs in ways:
+        if "highway" not in tags:
+            continue
+        if any(tags.get(k) in blocked for k in ("access", "vehicle", "motor_vehicle", "motorcar")):
+            continue
+        ow = tags.get("oneway", "no")
+        forward = ow in ("yes", "1", "true") or tags.get("junction") == "roundabout"
+        backward = ow == "-1"
+        for a, b in zip(refs, refs[1:]):
+            if not backward:
+                arc(a, b)
+            if not forward:
+                arc(b, a)
+    order, seen = [], set()
+    for start in succ:
+        if start in seen:
+            continue
+        seen.add(start)
+        stack = [(start, iter(succ[start]))]
+        while stack:
+            v, it = stack[-1]
+            nxt = next((w for w in it if w not in seen), None)
+            if nxt is None:
+                stack.pop()
+                order.append(v)
+            else:
+                seen.add(nxt)
+                stack.append((nxt, iter(succ[nxt])))
+    comp, best = {}, set()
+    for root in reversed(order):
+        if root in comp:
+            continue
+        members, todo = [], [root]
+        comp[root] = root
+        while todo:
+            v = todo.pop()
+            members.append(v)
+            for w in pred[v]:
+                if w not in comp:
+                    comp[w] = root
+                    todo.append(w)
+        if len(members) > len(best):
+            best = set(members)
+    return best
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=20250916)
@@ -119,7 +178,10 @@ def main():
     def inside(c):
         return box[0] <= c[0] <= box[2] and box[1] <= c[1] <= box[3]
 
-    # Candidate nodes: interior nodes of named residential / tertiary ways (and narrow lanes).
+    connected = largest_scc(ways)
+
+    # Candidate nodes: interior nodes of named residential / tertiary ways (and narrow lanes)
+    # that lie on the connected road graph.
     candidates = []  # (node id, street name, kind)
     seen = set()
     for wid, tags, refs in sorted(ways):
@@ -130,7 +192,7 @@ def main():
         narrow = hw == "residential" and (tags.get("lanes") == "1" or name.endswith("弄"))
         kind = "narrow" if narrow else hw
         for ref in refs[1:-1]:
-            if ref in seen or not inside(nodes[ref]):
+            if ref in seen or ref not in connected or not inside(nodes[ref]):
                 continue
             seen.add(ref)
             candidates.append((ref, name, kind))
@@ -152,7 +214,8 @@ def main():
         sys.exit(f"only {len(chosen)} pickup points fit at {MIN_SPACING_M} m spacing")
 
     # Warehouses: the secondary/tertiary node nearest to each edge target.
-    road_nodes = sorted({r for _, t, refs in ways if t.get("highway") in ("secondary", "tertiary") for r in refs})
+    road_nodes = sorted({r for _, t, refs in ways if t.get("highway") in ("secondary", "tertiary") for r in refs
+                         if r in connected})
     warehouses = []
     for wid, wname, target, capacity in WAREHOUSE_SITES:
         ref = min(road_nodes, key=lambda r: (haversine(nodes[r], target), r))

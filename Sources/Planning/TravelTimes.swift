@@ -13,20 +13,23 @@ public struct TravelTimes: Sendable {
     }
 
     /// The one place where a scenario's travel times are chosen. `scenarioFile` locates the
-    /// map, which scenario.json names relative to its own directory.
-    ///
-    /// Today: straight lines from the scenario's `travel` settings. When the OSM road provider
-    /// lands, it plugs in here for scenarios whose map file exists.
-    public static func choose(for scenario: Scenario, scenarioFile: String?) -> TravelTimes {
+    /// map, which scenario.json names relative to its own directory: road times and paths from
+    /// the OpenStreetMap file when it is there, straight lines from the scenario's `travel`
+    /// settings otherwise (the note says which and why). A map that exists but cannot be read
+    /// is an error, not a silent fallback.
+    public static func choose(for scenario: Scenario, scenarioFile: String?,
+                              cacheDirectory: String? = RoadMap.defaultCacheDirectory) throws -> TravelTimes {
         let straight = StraightLineProvider(circuity: scenario.travel.circuity, speedKmh: scenario.travel.speedKmh)
-        guard let map = scenario.map else {
-            return TravelTimes(provider: straight, note: "\(straight.summary) (the scenario names no road map)")
-        }
-        let path = resolveMap(map, scenarioFile: scenarioFile)
-        if FileManager.default.fileExists(atPath: path) {
-            return TravelTimes(provider: straight, note: "\(straight.summary) (road provider not available yet; map \(path) found)")
-        }
-        return TravelTimes(provider: straight, note: "\(straight.summary) (map \(path) is missing)")
+        let path = scenario.map.map { resolveMap($0, scenarioFile: scenarioFile) }
+        let choice = try mappingRoadErrors { try TravelTimeProviders.make(mapPath: path, cacheDirectory: cacheDirectory, fallback: straight) }
+        let note = choice.usesRoads ? "\(choice.provider.summary); legs drawn along the roads" : choice.message
+        return TravelTimes(provider: choice.provider, note: note)
+    }
+
+    /// Straight lines from the scenario's `travel` settings, whatever its map says.
+    public static func straightLines(for scenario: Scenario) -> TravelTimes {
+        let straight = StraightLineProvider(circuity: scenario.travel.circuity, speedKmh: scenario.travel.speedKmh)
+        return TravelTimes(provider: straight, note: "\(straight.summary) (chosen by the caller)")
     }
 
     /// The map path as seen from the current directory.
@@ -49,4 +52,25 @@ public struct TravelTimes: Sendable {
         let joined = parts.joined(separator: "/")
         return path.hasPrefix("/") ? "/" + joined : (joined.isEmpty ? "." : joined)
     }
+}
+
+/// A road-network error (a point too far from any road, an unreadable map) as a user-facing
+/// error of the same kind.
+public struct RoadError: LastmileError, Equatable {
+    public let underlying: RoadNetworkError
+    public init(_ underlying: RoadNetworkError) { self.underlying = underlying }
+    public var kind: ErrorKind {
+        switch underlying.kind {
+        case .input: .input
+        case .notFound: .notFound
+        case .output: .output
+        case .internal: .internal
+        }
+    }
+    public var detail: String { underlying.description }
+}
+
+/// Runs `body`, turning a `RoadNetworkError` into a `RoadError`.
+public func mappingRoadErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as RoadNetworkError { throw RoadError(e) }
 }

@@ -30,21 +30,6 @@ struct MapOptions: ParsableArguments {
     var cacheDirectory: String? { noCache ? nil : (cacheDir ?? RoadMap.defaultCacheDirectory) }
 }
 
-/// Road network errors as the CLI's typed errors (stable exit codes).
-func mappingRoadErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-        return try body()
-    } catch let e as RoadNetworkError {
-        let kind: ErrorKind = switch e.kind {
-        case .input: .input
-        case .notFound: .notFound
-        case .output: .output
-        case .internal: .internal
-        }
-        throw GeneralError(kind, e.description)
-    }
-}
-
 /// Loads a map (building and caching its graph if needed) and prints what it holds.
 func printMapReport(_ map: String, _ options: MapOptions) async throws {
     try await reportingErrors {

@@ -27,7 +27,7 @@ struct PlanCommand: AsyncParsableCommand {
             let (s, file) = try ScenarioLoader.load(path: scenario)
             let ordersPath = orders ?? ScenarioLoader.defaultOrdersPath(scenarioFile: file)
             let book = try OrderLoader.load(path: ordersPath, scenario: s)
-            let travel = TravelTimes.choose(for: s, scenarioFile: file)
+            let travel = try TravelTimes.choose(for: s, scenarioFile: file)
             let plan = try DailyPlanner.plan(scenario: s, orders: book, travel: travel,
                                              options: PlanOptions(seed: seed, routingTimeLimit: timeLimit))
             let files = try PlanDocuments.render(plan: plan, scenario: s, orders: book, paths: travel.provider.path)

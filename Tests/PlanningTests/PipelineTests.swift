@@ -44,7 +44,7 @@ import Testing
     /// Same inputs, same plan; and a golden value for this solver and seed.
     @Test func planIsDeterministic() throws {
         let (s, book) = try smallCity()
-        let travel = TravelTimes.choose(for: s, scenarioFile: nil)
+        let travel = try TravelTimes.choose(for: s, scenarioFile: nil)
         let a = try DailyPlanner.plan(scenario: s, orders: book, travel: travel)
         let b = try DailyPlanner.plan(scenario: s, orders: book, travel: travel)
         #expect(a == b)
@@ -71,7 +71,7 @@ import Testing
     @Test func stabilityPenaltyKeepsYesterdaysWarehouse() throws {
         var (s, book) = try smallCity()
         s.pickupPoints[0].previousWarehouseId = "WB"   // P1 lies next to WA
-        let travel = TravelTimes.choose(for: s, scenarioFile: nil)
+        let travel = try TravelTimes.choose(for: s, scenarioFile: nil)
         s.stabilityPenaltyCents = 1_000_000
         let kept = try DailyPlanner.plan(scenario: s, orders: book, travel: travel)
         #expect(kept.assignments.first { $0.pickupPointId == "P1" }?.warehouseId == "WB")
@@ -141,7 +141,7 @@ import Testing
         let (s, file) = try ScenarioLoader.load(path: Paths.shanghai)
         let book = try OrderLoader.load(path: Paths.shanghai + "/orders.jsonl", scenario: s)
         #expect(s.warehouses.count == 3 && s.pickupPoints.count == 150 && book.orders.count == 8000)
-        let travel = TravelTimes.choose(for: s, scenarioFile: file)
+        let travel = try TravelTimes.choose(for: s, scenarioFile: file)
         let plan = try DailyPlanner.plan(scenario: s, orders: book, travel: travel)
         let dir = try temporaryDirectory("shanghai")
         defer { try? FileManager.default.removeItem(atPath: dir) }
