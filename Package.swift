@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "RoadNetwork", swiftSettings: solver),
         .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: solver),
         .target(name: "Allocation", dependencies: ["GLPK"], swiftSettings: solver),
+        .target(name: "AllocationBench", dependencies: ["Allocation"], swiftSettings: strict),
         .target(
             name: "Planning",
             dependencies: ["Routing", "Allocation", "RoadNetwork"],
@@ -60,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "lastmile",
             dependencies: [
-                "Planning", "Routing", "Allocation", "RoadNetwork", "Server", "Simulation", "Store",
+                "Planning", "Routing", "Allocation", "AllocationBench", "RoadNetwork", "Server", "Simulation", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,7 +71,7 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"], swiftSettings: strict),
         .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation"], swiftSettings: strict),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "GLPK"], swiftSettings: strict),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(

@@ -10,6 +10,8 @@ struct Lastmile: AsyncParsableCommand {
         subcommands: [
             // One line per subcommand; each lives in its own file.
             Version.self,
+            Allocate.self,
+            BenchCFLP.self,
         ])
 }
 

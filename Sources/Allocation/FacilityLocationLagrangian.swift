@@ -1,0 +1,242 @@
+/// Lagrangian relaxation of the CFLP's assignment rows Σ_i x_ij = 1 with multipliers λ_j
+/// (Cornuéjols, Sridharan & Thizy 1991, "A comparison of heuristics and relaxations for the
+/// capacitated plant location problem"; subgradient ascent after Beasley 1993, "Lagrangean
+/// heuristics for location problems"):
+///
+///     L(λ) = Σ_j λ_j + min Σ_i v_i(λ) y_i   s.t.  Σ_i s_i y_i ≥ Σ_j d_j,  y binary,
+///     v_i(λ) = f_i + min { Σ_j (c_ij − λ_j) x_ij : Σ_j d_j x_ij ≤ s_i, 0 ≤ x_ij ≤ 1 }.
+///
+/// Each v_i is a continuous knapsack (greedy by ratio, O(n log n)); the y problem is a covering
+/// knapsack, solved exactly by dynamic programming over capacity units (or, when that table
+/// would be too large, by its LP relaxation, which still gives a valid bound). Without the
+/// covering row, max_λ L(λ) equals the strong LP bound; with it the bound can only be stronger.
+/// For single sourcing the same bound is valid (it relaxes integrality of x).
+struct FacilityLocationLagrangian {
+    let p: FacilityLocationProblem
+    let m: Int, n: Int
+    /// Facilities the relaxation may open (not forced closed, not fixed closed).
+    var fixed: [Bool?]
+
+    init(_ p: FacilityLocationProblem, fixed: [Bool?]) {
+        self.p = p
+        self.m = p.facilityCount
+        self.n = p.customerCount
+        self.fixed = fixed
+    }
+
+    /// One evaluation of L(λ).
+    struct Evaluation {
+        /// L(λ); +∞ when the covering row cannot be met.
+        var bound: Double
+        /// v_i(λ) per facility (+∞ for fixed-closed ones).
+        var value: [Double]
+        /// The relaxation's y.
+        var open: [Bool]
+        /// Per facility, the knapsack's x as (customer, fraction) (only where open).
+        var served: [[(Int, Double)]]
+        /// Σ_j λ_j.
+        var lambdaSum: Double
+    }
+
+    /// v_i(λ) and the facility's knapsack solution.
+    func facilityValue(_ i: Int, _ lambda: [Double], scratch: inout [(Int, Double, Double)]) -> (Double, [(Int, Double)]) {
+        scratch.removeAll(keepingCapacity: true)
+        var v = Double(p.facilities[i].fixedCost)
+        var chosen: [(Int, Double)] = []
+        let base = i * n
+        for j in 0..<n {
+            let c = p.costs[base + j]
+            if c == FacilityLocationProblem.forbidden { continue }
+            let r = Double(c) - lambda[j]
+            guard r < 0 else { continue }
+            let d = p.demands[j]
+            if d == 0 {
+                v += r
+                chosen.append((j, 1))
+            } else {
+                scratch.append((j, r, r / Double(d)))
+            }
+        }
+        scratch.sort { $0.2 < $1.2 }
+        var room = Double(p.facilities[i].capacity)
+        for (j, r, _) in scratch {
+            guard room > 0 else { break }
+            let d = Double(p.demands[j])
+            if d <= room {
+                v += r
+                room -= d
+                chosen.append((j, 1))
+            } else {
+                let f = room / d
+                v += r * f
+                room = 0
+                chosen.append((j, f))
+            }
+        }
+        return (v, chosen)
+    }
+
+    func evaluate(_ lambda: [Double], scratch: inout [(Int, Double, Double)]) -> Evaluation {
+        var value = [Double](repeating: .infinity, count: m)
+        var served: [[(Int, Double)]] = Array(repeating: [], count: m)
+        for i in 0..<m where fixed[i] != false {
+            let (v, x) = facilityValue(i, lambda, scratch: &scratch)
+            value[i] = v
+            served[i] = x
+        }
+        let lambdaSum = lambda.reduce(0, +)
+        guard let (cover, open) = coverKnapsack(value) else {
+            return Evaluation(bound: .infinity, value: value, open: Array(repeating: false, count: m),
+                              served: served, lambdaSum: lambdaSum)
+        }
+        return Evaluation(bound: lambdaSum + cover, value: value, open: open, served: served, lambdaSum: lambdaSum)
+    }
+
+    /// min Σ v_i y_i s.t. Σ s_i y_i ≥ D with fixings; nil when infeasible. Returns the value (a
+    /// lower bound on the integer optimum) and a y that covers D.
+    func coverKnapsack(_ v: [Double]) -> (Double, [Bool])? {
+        var open = [Bool](repeating: false, count: m)
+        var total = 0.0
+        var covered: Int64 = 0
+        var free: [Int] = []
+        for i in 0..<m {
+            switch fixed[i] {
+            case true?:
+                open[i] = true
+                total += v[i]
+                covered += p.facilities[i].capacity
+            case false?: break
+            case nil:
+                // Opening a facility of non-positive value only helps.
+                if v[i] <= 0 {
+                    open[i] = true
+                    total += v[i]
+                    covered += p.facilities[i].capacity
+                } else {
+                    free.append(i)
+                }
+            }
+        }
+        let need = p.totalDemand - covered
+        if need <= 0 { return (total, open) }
+        let reachable = free.reduce(Int64(0)) { $0 + p.facilities[$1].capacity }
+        guard reachable >= need else { return nil }
+
+        // Exact DP in units of the gcd of the capacities when the table is small.
+        var g: Int64 = 0
+        for i in free { g = gcd(g, p.facilities[i].capacity) }
+        let units = g > 0 ? Int((need + g - 1) / g) : 0
+        if g > 0, free.count * (units + 1) <= 4_000_000 {
+            var best = [Double](repeating: .infinity, count: units + 1)
+            best[0] = 0
+            var take = [Bool](repeating: false, count: free.count * (units + 1))
+            for (k, i) in free.enumerated() {
+                let w = Int(p.facilities[i].capacity / g)
+                if w == 0 { continue }
+                for u in stride(from: units, through: 1, by: -1) {
+                    let from = max(0, u - w)
+                    let c = best[from] + v[i]
+                    if c < best[u] {
+                        best[u] = c
+                        take[k * (units + 1) + u] = true
+                    }
+                }
+            }
+            guard best[units].isFinite else { return nil }
+            var u = units
+            for k in stride(from: free.count - 1, through: 0, by: -1) where u > 0 {
+                if take[k * (units + 1) + u] {
+                    let i = free[k]
+                    open[i] = true
+                    u = max(0, u - Int(p.facilities[i].capacity / g))
+                }
+            }
+            return (total + best[units], open)
+        }
+        // LP relaxation (Dantzig): by value per capacity; the bound uses the fractional last item,
+        // the y rounds it up.
+        let order = free.filter { p.facilities[$0].capacity > 0 }
+            .sorted { v[$0] / Double(p.facilities[$0].capacity) < v[$1] / Double(p.facilities[$1].capacity) }
+        var left = Double(need)
+        for i in order where left > 0 {
+            let s = Double(p.facilities[i].capacity)
+            open[i] = true
+            total += v[i] * min(1, left / s)
+            left -= s
+        }
+        return (total, open)
+    }
+
+    /// Subgradient ascent from `start` (or λ_j = min_i c_ij). `target` is the best known upper
+    /// bound (Polyak's step); `onOpenSet` is called with the relaxation's y when it changes, so the
+    /// caller can turn it into a feasible solution and return its cost (a new target).
+    func ascend(
+        start: [Double]?, target initialTarget: Double, iterations: Int, deadline: ContinuousClock.Instant?,
+        onOpenSet: ([Bool]) -> Double?
+    ) -> (bound: Double, lambda: [Double], iterations: Int) {
+        var lambda = start ?? initialLambda()
+        var best = -Double.infinity
+        var bestLambda = lambda
+        var target = initialTarget
+        var step = 2.0
+        var sinceImproved = 0
+        var scratch: [(Int, Double, Double)] = []
+        scratch.reserveCapacity(n)
+        var lastOpen: [Bool] = []
+        var k = 0
+        let clock = ContinuousClock()
+        while k < iterations {
+            k += 1
+            let e = evaluate(lambda, scratch: &scratch)
+            if !e.bound.isFinite { return (.infinity, lambda, k) }
+            if e.bound > best + 1e-9 * max(1, abs(best)) {
+                best = e.bound
+                bestLambda = lambda
+                sinceImproved = 0
+            } else {
+                sinceImproved += 1
+                if sinceImproved >= 20 {
+                    step /= 2
+                    sinceImproved = 0
+                    lambda = bestLambda
+                }
+            }
+            if e.open != lastOpen {
+                lastOpen = e.open
+                if let z = onOpenSet(e.open), z < target { target = z }
+            }
+            if target.isFinite, target - best <= 1e-9 * max(1, abs(target)) { break }
+            if step < 1e-5 { break }
+            if let deadline, k % 8 == 0, clock.now >= deadline { break }
+            // g_j = 1 − Σ_{i open} x_ij.
+            var g = [Double](repeating: 1, count: n)
+            for i in 0..<m where e.open[i] {
+                for (j, f) in e.served[i] { g[j] -= f }
+            }
+            var norm = 0.0
+            for j in 0..<n { norm += g[j] * g[j] }
+            if norm < 1e-12 { break }   // the relaxation's x is feasible: L = its cost, optimal λ
+            let goal = target.isFinite ? target : best + 0.05 * max(1, abs(best))
+            let t = step * max(goal - e.bound, 1e-9 * max(1, abs(goal))) / norm
+            for j in 0..<n { lambda[j] += t * g[j] }
+        }
+        return (best, bestLambda, k)
+    }
+
+    func initialLambda() -> [Double] {
+        (0..<n).map { j in
+            var lo = Double.infinity
+            for i in 0..<m where fixed[i] != false {
+                let c = p.costs[i * n + j]
+                if c != FacilityLocationProblem.forbidden { lo = min(lo, Double(c)) }
+            }
+            return lo.isFinite ? lo : 0
+        }
+    }
+}
+
+func gcd(_ a: Int64, _ b: Int64) -> Int64 {
+    var (a, b) = (abs(a), abs(b))
+    while b != 0 { (a, b) = (b, a % b) }
+    return a
+}
