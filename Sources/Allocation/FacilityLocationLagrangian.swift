@@ -189,7 +189,7 @@ struct FacilityLocationLagrangian {
             k += 1
             let e = evaluate(lambda, scratch: &scratch)
             if !e.bound.isFinite { return (.infinity, lambda, k) }
-            if e.bound > best + 1e-9 * max(1, abs(best)) {
+            if best == -.infinity || e.bound > best + 1e-9 * max(1, abs(best)) {
                 best = e.bound
                 bestLambda = lambda
                 sinceImproved = 0
