@@ -133,7 +133,7 @@ public enum FacilityLocationSolver {
                 throw .invalidSolution("warm start has \(w.open.count) facilities and \(w.assignment.count) customers, expected \(m) and \(p.customerCount)")
             }
             consider(w, "warm start")
-            consider(try p.assignment(open: withForced(w.open)), "warm start re-assigned")
+            consider(p.assignment(open: withForced(w.open)), "warm start re-assigned")
         }
 
         var bound: Double?
@@ -141,22 +141,18 @@ public enum FacilityLocationSolver {
             let lrStarted = clock.now
             var lr = FacilityLocationLagrangian(p, fixed: fixed)
             var tried = Set<[Bool]>()
-            var heuristicError: FacilityLocationError?
             let lrDeadline = options.timeLimit.map { started + .milliseconds(Int64(max(0, $0) * 300)) }
             let (lb, lambda, iterations) = lr.ascend(
                 start: nil, target: best?.1 ?? .infinity, iterations: options.lagrangianIterations,
                 deadline: lrDeadline
             ) { open in
                 let candidate = withForced(open)
-                guard heuristicError == nil, tried.insert(candidate).inserted else { return nil }
-                do throws(FacilityLocationError) {
-                    consider(try p.assignment(open: candidate), "Lagrangian heuristic")
-                } catch {
-                    heuristicError = error
-                }
+                guard tried.insert(candidate).inserted else { return nil }
+                // Skip open sets that cannot beat the incumbent even without capacities.
+                if let b = best, p.uncapacitatedCost(open: candidate) >= b.1 { return nil }
+                consider(p.assignment(open: candidate), "Lagrangian heuristic")
                 return best?.1
             }
-            if let heuristicError { throw heuristicError }
             stats.lagrangianIterations = iterations
             stats.lagrangianSeconds = (clock.now - lrStarted).seconds
             stats.heuristicObjective = best?.1
@@ -166,7 +162,7 @@ public enum FacilityLocationSolver {
             }
             stats.lagrangianBound = lb
             bound = lb
-            log?("Lagrangian bound \(lb) after \(iterations) iterations, \(tried.count) open sets tried, incumbent \(best?.1 ?? .infinity)")
+            log?("Lagrangian bound \(lb) after \(iterations) iterations, \(tried.count) open sets tried, incumbent \(best?.1 ?? .infinity), \(stats.lagrangianSeconds) s")
             if let b = best, b.1 - lb <= closeEnough * max(1, abs(b.1)) {
                 return finish(.optimal, b, b.1)
             }
@@ -226,7 +222,7 @@ public enum FacilityLocationSolver {
         stats.mipSeconds = (clock.now - mipStarted).seconds
         stats.mipNodes = s.nodes
         stats.lazyRows = lazyCount.value
-        log?("MIP: \(s.status), objective \(s.objective.map { "\($0)" } ?? "-"), bound \(s.bound.map { "\($0)" } ?? "-"), \(s.nodes) nodes, \(stats.lazyRows) lazy rows")
+        log?("MIP: \(s.status), objective \(s.objective.map { "\($0)" } ?? "-"), bound \(s.bound.map { "\($0)" } ?? "-"), \(s.nodes) nodes, \(stats.lazyRows) lazy rows, \(stats.mipSeconds) s")
 
         if s.hasPoint { consider(fl.solution(from: s.values, facilityCount: m), "MIP") }
         switch s.status {

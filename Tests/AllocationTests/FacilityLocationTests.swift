@@ -199,6 +199,32 @@ func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-6 * max(1, abs(b
         }
     }
 
+    /// The successive-shortest-path transportation solver reaches the LP optimum for a fixed
+    /// open set, including forbidden pairs, zero demands and infeasible sets.
+    @Test func transportationMatchesLP() throws {
+        var rng = TestRNG(seed: 4)
+        var compared = 0
+        for seed in 0..<60 {
+            let m = 2 + seed % 6, n = 5 + seed % 17
+            let p0 = try randomNetwork(m: m, n: n, seed: UInt64(500 + seed), sourcing: .split, forbidSome: seed % 2 == 0)
+            let demands = p0.demands.map { rng.int(0...9) == 0 ? 0 : $0 }
+            let p = try FacilityLocationProblem(facilities: p0.facilities, demands: demands, sourcing: .split) { p0.cost($0, $1) }
+            let open = (0..<m).map { _ in rng.int(0...3) > 0 }
+            let lp = try transportationLP(p, open: open)
+            var t = TransportationSolver(p, open: open)
+            let s = t.solve()
+            guard let lp else {
+                #expect(s == nil)
+                continue
+            }
+            let got = try #require(s)
+            #expect(p.violations(of: got).isEmpty)
+            #expect(close(p.assignmentCost(of: got), lp), "transportation \(p.assignmentCost(of: got)) vs LP \(lp)")
+            compared += 1
+        }
+        #expect(compared > 30)
+    }
+
     @Test func infeasibleProblems() throws {
         let tooSmall = try FacilityLocationProblem(
             facilities: [.init(capacity: 5, fixedCost: 1), .init(capacity: 5, fixedCost: 1)], demands: [4, 4, 4]) { _, _ in 1 }
