@@ -6,7 +6,7 @@ import Foundation
 public enum CFLPBench {
     public struct Options: Sendable {
         public var manifest: String
-        /// Only rows whose file name contains this.
+        /// Only rows whose file name contains one of these (comma-separated).
         public var only: String?
         /// Include capa/capb/capc (4 capacity variants each).
         public var large = false
@@ -70,7 +70,7 @@ public enum CFLPBench {
     public static func run(_ options: Options, print: (String) -> Void) throws -> [Row] {
         let folder = (options.manifest as NSString).deletingLastPathComponent
         let rows = try readManifest(options.manifest).filter { r in
-            (options.large || r.capacity == nil) && (options.only.map { r.file.contains($0) } ?? true)
+            (options.large || r.capacity == nil) && (options.only.map { o in o.split(separator: ",").contains { r.file.contains($0) } } ?? true)
         }
         print(header(peers: options.peer != nil))
         var out: [Row] = []

@@ -12,7 +12,7 @@ struct BenchCFLP: ParsableCommand {
     @Option(help: "MANIFEST.tsv of the cflp-orlib set.")
     var manifest = "../shared/benchmarks/cflp-orlib/MANIFEST.tsv"
 
-    @Option(help: "Only instances whose file name contains this.")
+    @Option(help: "Only instances whose file name contains one of these (comma-separated).")
     var only: String?
 
     @Flag(help: "Include capa/capb/capc (4 capacity variants each).")
