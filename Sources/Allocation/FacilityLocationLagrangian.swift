@@ -57,8 +57,11 @@ struct FacilityLocationLagrangian {
                 scratch.append((j, r, r / Double(d)))
             }
         }
-        scratch.sort { $0.2 < $1.2 }
         var room = Double(p.facilities[i].capacity)
+        // When every attractive customer fits, no order is needed (common with ample capacity).
+        var wanted = 0.0
+        for (j, _, _) in scratch { wanted += Double(p.demands[j]) }
+        if wanted > room { scratch.sort { $0.2 < $1.2 } }
         for (j, r, _) in scratch {
             guard room > 0 else { break }
             let d = Double(p.demands[j])

@@ -23,6 +23,8 @@ public struct FacilityLocationOptions: Sendable {
     public var lagrangian = true
     /// Upper limit on subgradient iterations.
     public var lagrangianIterations = 3000
+    /// Drop/add/swap local search on the open set after the Lagrangian stage.
+    public var localSearch = true
     /// Fix y_i where the Lagrangian bound with y_i flipped exceeds the incumbent.
     public var reducedCostFixing = true
     public var linking: Linking = .automatic
@@ -68,8 +70,10 @@ public struct FacilityLocationStatistics: Sendable, Equatable {
     public var lagrangianBound: Double?
     public var lagrangianIterations = 0
     public var lagrangianSeconds = 0.0
-    /// Best cost found before the MIP (warm start and Lagrangian heuristic).
+    /// Best cost found before the MIP (warm start, Lagrangian heuristic, local search).
     public var heuristicObjective: Double?
+    public var localSearchEvaluations = 0
+    public var localSearchSeconds = 0.0
     public var fixedOpen = 0
     public var fixedClosed = 0
     public var mipVariables = 0
@@ -155,7 +159,6 @@ public enum FacilityLocationSolver {
             }
             stats.lagrangianIterations = iterations
             stats.lagrangianSeconds = (clock.now - lrStarted).seconds
-            stats.heuristicObjective = best?.1
             if lb == .infinity {
                 log?("infeasible: not enough capacity can be opened")
                 return finish(.infeasible, nil, nil)
@@ -166,11 +169,24 @@ public enum FacilityLocationSolver {
             if let b = best, b.1 - lb <= closeEnough * max(1, abs(b.1)) {
                 return finish(.optimal, b, b.1)
             }
+            var scratch: [(Int, Double, Double)] = []
+            let e = lr.evaluate(lambda, scratch: &scratch)
+            if options.localSearch, let b = best, p.sourcing == .split || p.customerCount <= 300 {
+                let lsStarted = clock.now
+                let search = FacilityLocationLocalSearch(p: p, fixed: fixed, lambdaSum: e.lambdaSum, value: e.value)
+                let lsDeadline = options.timeLimit.map { started + .milliseconds(Int64(max(0, $0) * 500)) }
+                let r = search.improve(b.0, cost: b.1, deadline: lsDeadline)
+                consider(r.solution, "local search")
+                stats.localSearchEvaluations = r.evaluations
+                stats.localSearchSeconds = (clock.now - lsStarted).seconds
+                log?("local search: \(r.evaluations) open sets assigned, incumbent \(best?.1 ?? .infinity), \(stats.localSearchSeconds) s")
+                if let b = best, b.1 - lb <= closeEnough * max(1, abs(b.1)) {
+                    return finish(.optimal, b, b.1)
+                }
+            }
             if options.reducedCostFixing, let ub = best?.1 {
                 // Fix y_i to the relaxation's value when flipping it lifts the bound above the
                 // incumbent: no solution better than the incumbent has the flipped value.
-                var scratch: [(Int, Double, Double)] = []
-                let e = lr.evaluate(lambda, scratch: &scratch)
                 let margin = ub + closeEnough * max(1, abs(ub))
                 for i in 0..<m where fixed[i] == nil {
                     var probe = lr
@@ -186,6 +202,7 @@ public enum FacilityLocationSolver {
             }
         }
 
+        stats.heuristicObjective = best?.1
         let lazy = switch options.linking {
         case .explicit: false
         case .lazy: true
