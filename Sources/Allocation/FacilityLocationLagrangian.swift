@@ -32,14 +32,25 @@ struct FacilityLocationLagrangian {
         var value: [Double]
         /// The relaxation's y.
         var open: [Bool]
-        /// Per facility, the knapsack's x as (customer, fraction) (only where open).
+        /// Per facility, the knapsack's x as (customer, fraction).
         var served: [[(Int, Double)]]
+        /// Per facility, the per-unit value of the marginal knapsack item when the capacity is
+        /// full (forcing in a unit of another customer displaces one of it), else 0.
+        var threshold: [Double]
         /// Σ_j λ_j.
         var lambdaSum: Double
     }
 
-    /// v_i(λ) and the facility's knapsack solution.
-    func facilityValue(_ i: Int, _ lambda: [Double], scratch: inout [(Int, Double, Double)]) -> (Double, [(Int, Double)]) {
+    /// One facility's knapsack: v_i(λ), its x, and its marginal per-unit value.
+    struct Knapsack {
+        var value: Double
+        var served: [(Int, Double)]
+        var threshold: Double
+    }
+
+    /// v_i(λ): the continuous knapsack over customers with negative reduced cost c_ij − λ_j,
+    /// greedy by reduced cost per unit of demand (Dantzig).
+    func facilityValue(_ i: Int, _ lambda: [Double], scratch: inout [(Int, Double, Double)]) -> Knapsack {
         scratch.removeAll(keepingCapacity: true)
         var v = Double(p.facilities[i].fixedCost)
         var chosen: [(Int, Double)] = []
@@ -62,9 +73,11 @@ struct FacilityLocationLagrangian {
         var wanted = 0.0
         for (j, _, _) in scratch { wanted += Double(p.demands[j]) }
         if wanted > room { scratch.sort { $0.2 < $1.2 } }
-        for (j, r, _) in scratch {
+        var marginal = -Double.infinity
+        for (j, r, ratio) in scratch {
             guard room > 0 else { break }
             let d = Double(p.demands[j])
+            marginal = max(marginal, ratio)
             if d <= room {
                 v += r
                 room -= d
@@ -76,23 +89,59 @@ struct FacilityLocationLagrangian {
                 chosen.append((j, f))
             }
         }
-        return (v, chosen)
+        return Knapsack(value: v, served: chosen, threshold: room > 0 || marginal == -.infinity ? 0 : marginal)
     }
 
     func evaluate(_ lambda: [Double], scratch: inout [(Int, Double, Double)]) -> Evaluation {
         var value = [Double](repeating: .infinity, count: m)
         var served: [[(Int, Double)]] = Array(repeating: [], count: m)
+        var threshold = [Double](repeating: 0, count: m)
         for i in 0..<m where fixed[i] != false {
-            let (v, x) = facilityValue(i, lambda, scratch: &scratch)
-            value[i] = v
-            served[i] = x
+            let k = facilityValue(i, lambda, scratch: &scratch)
+            value[i] = k.value
+            served[i] = k.served
+            threshold[i] = k.threshold
         }
         let lambdaSum = lambda.reduce(0, +)
         guard let (cover, open) = coverKnapsack(value) else {
             return Evaluation(bound: .infinity, value: value, open: Array(repeating: false, count: m),
-                              served: served, lambdaSum: lambdaSum)
+                              served: served, threshold: threshold, lambdaSum: lambdaSum)
         }
-        return Evaluation(bound: lambdaSum + cover, value: value, open: open, served: served, lambdaSum: lambdaSum)
+        return Evaluation(bound: lambdaSum + cover, value: value, open: open, served: served,
+                          threshold: threshold, lambdaSum: lambdaSum)
+    }
+
+    /// The bound with y_i forced to `open` (others as fixed), +∞ when that is infeasible.
+    func bound(_ e: Evaluation, forcing i: Int, open: Bool) -> Double {
+        if e.open[i] == open { return e.bound }
+        var probe = self
+        probe.fixed[i] = open
+        return probe.coverKnapsack(e.value).map { e.lambdaSum + $0.0 } ?? .infinity
+    }
+
+    /// Pairs (i, j) that no solution cheaper than `limit` uses with a whole unit of demand:
+    /// forcing one unit of j into facility i costs at least (c_ij − λ_j)/d_j − θ_i on top of the
+    /// bound with y_i = 1. Since the transportation problem for fixed y has integral optimal
+    /// flows (its matrix is totally unimodular), some optimal solution avoids them entirely.
+    /// Customers of zero demand are never excluded.
+    func excludedPairs(_ e: Evaluation, lambda: [Double], limit: Double) -> [Bool] {
+        var excluded = [Bool](repeating: false, count: m * n)
+        for i in 0..<m where fixed[i] != false {
+            let base = bound(e, forcing: i, open: true)
+            if base > limit {
+                for j in 0..<n { excluded[i * n + j] = true }
+                continue
+            }
+            var inKnapsack = Set<Int>()
+            for (j, _) in e.served[i] { inKnapsack.insert(j) }
+            for j in 0..<n where p.demands[j] > 0 && !inKnapsack.contains(j) {
+                let c = p.costs[i * n + j]
+                if c == FacilityLocationProblem.forbidden { continue }
+                let delta = (Double(c) - lambda[j]) / Double(p.demands[j]) - e.threshold[i]
+                if base + max(0, delta) > limit { excluded[i * n + j] = true }
+            }
+        }
+        return excluded
     }
 
     /// min Σ v_i y_i s.t. Σ s_i y_i ≥ D with fixings; nil when infeasible. Returns the value (a
@@ -174,14 +223,15 @@ struct FacilityLocationLagrangian {
     /// bound (Polyak's step); `onOpenSet` is called with the relaxation's y when it changes, so the
     /// caller can turn it into a feasible solution and return its cost (a new target).
     func ascend(
-        start: [Double]?, target initialTarget: Double, iterations: Int, deadline: ContinuousClock.Instant?,
+        start: [Double]?, target initialTarget: Double, step initialStep: Double = 2, iterations: Int,
+        deadline: ContinuousClock.Instant?,
         onOpenSet: ([Bool]) -> Double?
     ) -> (bound: Double, lambda: [Double], iterations: Int) {
         var lambda = start ?? initialLambda()
         var best = -Double.infinity
         var bestLambda = lambda
         var target = initialTarget
-        var step = 2.0
+        var step = initialStep
         var sinceImproved = 0
         var scratch: [(Int, Double, Double)] = []
         scratch.reserveCapacity(n)

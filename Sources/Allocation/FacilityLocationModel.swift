@@ -25,7 +25,10 @@ struct FacilityLocationModel {
     ///   - fixed: per facility, a value y is fixed to (forced statuses and reduced-cost fixing).
     ///   - lazyLinking: leave the x ≤ y rows out, except where capacity alone cannot enforce
     ///     them (zero-demand customers, zero-capacity facilities).
-    init(_ p: FacilityLocationProblem, fixed: [Bool?], lazyLinking: Bool) {
+    ///   - excluded: `excluded[i·n + j]`: pairs left out (see `FacilityLocationLagrangian.excludedPairs`).
+    ///   - seeded: with lazy linking, pairs `i·n + j` whose rows are in the model from the start
+    ///     (those likely to bind, e.g. used by the Lagrangian relaxation or the incumbent).
+    init(_ p: FacilityLocationProblem, fixed: [Bool?], excluded: [Bool]? = nil, lazyLinking: Bool, seeded: Set<Int> = []) {
         let m = p.facilityCount, n = p.customerCount
         var model = Model(name: "cflp")
         var y: [Model.Variable?] = Array(repeating: nil, count: m)
@@ -39,7 +42,7 @@ struct FacilityLocationModel {
         var byFacility: [[(customer: Int, column: Model.Variable)]] = Array(repeating: [], count: m)
         for j in 0..<n {
             for i in 0..<m where y[i] != nil {
-                guard let c = p.cost(i, j) else { continue }
+                guard let c = p.cost(i, j), excluded?[i * n + j] != true else { continue }
                 // A customer bigger than the facility can only be split (or not served there).
                 if p.sourcing == .single && p.demands[j] > p.facilities[i].capacity { continue }
                 let v = model.addVariable(nil, kind: kind, lower: 0, upper: 1, objective: Double(c))
@@ -60,7 +63,7 @@ struct FacilityLocationModel {
             model.addConstraint(terms, lessOrEqual: 0)
             for e in byFacility[i] {
                 let needed = p.demands[e.customer] == 0 || p.facilities[i].capacity == 0
-                if lazyLinking && !needed && fixed[i] == nil {
+                if lazyLinking && !needed && fixed[i] == nil && !seeded.contains(i * n + e.customer) {
                     lazy.append((e.column, yi))
                 } else if fixed[i] != true {
                     model.addConstraint([(e.column, 1), (yi, -1)], lessOrEqual: 0)

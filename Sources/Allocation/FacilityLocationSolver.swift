@@ -76,6 +76,8 @@ public struct FacilityLocationStatistics: Sendable, Equatable {
     public var localSearchSeconds = 0.0
     public var fixedOpen = 0
     public var fixedClosed = 0
+    /// Facility–customer pairs left out of the MIP by Lagrangian reduced costs.
+    public var excludedPairs = 0
     public var mipVariables = 0
     public var mipConstraints = 0
     public var mipNodes = 0
@@ -141,15 +143,13 @@ public enum FacilityLocationSolver {
         }
 
         var bound: Double?
+        var excluded: [Bool]?
+        var seeded = Set<Int>()
         if options.lagrangian {
             let lrStarted = clock.now
             var lr = FacilityLocationLagrangian(p, fixed: fixed)
             var tried = Set<[Bool]>()
-            let lrDeadline = options.timeLimit.map { started + .milliseconds(Int64(max(0, $0) * 300)) }
-            let (lb, lambda, iterations) = lr.ascend(
-                start: nil, target: best?.1 ?? .infinity, iterations: options.lagrangianIterations,
-                deadline: lrDeadline
-            ) { open in
+            func heuristic(_ open: [Bool]) -> Double? {
                 let candidate = withForced(open)
                 guard tried.insert(candidate).inserted else { return nil }
                 // Skip open sets that cannot beat the incumbent even without capacities.
@@ -157,58 +157,89 @@ public enum FacilityLocationSolver {
                 consider(p.assignment(open: candidate), "Lagrangian heuristic")
                 return best?.1
             }
-            stats.lagrangianIterations = iterations
-            stats.lagrangianSeconds = (clock.now - lrStarted).seconds
-            if lb == .infinity {
-                log?("infeasible: not enough capacity can be opened")
-                return finish(.infeasible, nil, nil)
+            func closed(_ lb: Double) -> Bool {
+                guard let b = best else { return false }
+                return b.1 - lb <= closeEnough * max(1, abs(b.1))
             }
+            // Round 1 from λ_j = min_i c_ij; round 2 restarts from the best λ with the (usually
+            // much better) incumbent of the local search as Polyak's target and a smaller step.
+            var lb = -Double.infinity
+            var lambda: [Double]?
+            var scratch: [(Int, Double, Double)] = []
+            for round in 1...2 {
+                let share = round == 1 ? 0.3 : 0.45
+                let deadline = options.timeLimit.map { started + .milliseconds(Int64(max(0, $0) * share * 1000)) }
+                let before = best?.1
+                let a = lr.ascend(start: lambda, target: best?.1 ?? .infinity, step: round == 1 ? 2 : 0.25,
+                                  iterations: options.lagrangianIterations / round, deadline: deadline, onOpenSet: heuristic)
+                stats.lagrangianIterations += a.iterations
+                if a.bound == .infinity {
+                    log?("infeasible: not enough capacity can be opened")
+                    return finish(.infeasible, nil, nil)
+                }
+                if a.bound > lb {
+                    lb = a.bound
+                    lambda = a.lambda
+                }
+                log?("Lagrangian round \(round): bound \(lb) after \(a.iterations) iterations, \(tried.count) open sets tried, incumbent \(best?.1 ?? .infinity)")
+                if closed(lb) { break }
+                if options.localSearch, let b = best, p.sourcing == .split || p.customerCount <= 300 {
+                    let e = lr.evaluate(lambda!, scratch: &scratch)
+                    let search = FacilityLocationLocalSearch(p: p, fixed: fixed, lambdaSum: e.lambdaSum, value: e.value)
+                    let lsDeadline = options.timeLimit.map { started + .milliseconds(Int64(max(0, $0) * (share + 0.15) * 1000)) }
+                    let r = search.improve(b.0, cost: b.1, deadline: lsDeadline)
+                    consider(r.solution, "local search")
+                    stats.localSearchEvaluations += r.evaluations
+                    log?("local search: \(r.evaluations) open sets assigned, incumbent \(best?.1 ?? .infinity)")
+                    if closed(lb) { break }
+                }
+                // A second round only pays when the target moved.
+                if best?.1 == before && round == 1 && before != nil { break }
+            }
+            stats.lagrangianSeconds = (clock.now - lrStarted).seconds
             stats.lagrangianBound = lb
             bound = lb
-            log?("Lagrangian bound \(lb) after \(iterations) iterations, \(tried.count) open sets tried, incumbent \(best?.1 ?? .infinity), \(stats.lagrangianSeconds) s")
-            if let b = best, b.1 - lb <= closeEnough * max(1, abs(b.1)) {
-                return finish(.optimal, b, b.1)
-            }
-            var scratch: [(Int, Double, Double)] = []
-            let e = lr.evaluate(lambda, scratch: &scratch)
-            if options.localSearch, let b = best, p.sourcing == .split || p.customerCount <= 300 {
-                let lsStarted = clock.now
-                let search = FacilityLocationLocalSearch(p: p, fixed: fixed, lambdaSum: e.lambdaSum, value: e.value)
-                let lsDeadline = options.timeLimit.map { started + .milliseconds(Int64(max(0, $0) * 500)) }
-                let r = search.improve(b.0, cost: b.1, deadline: lsDeadline)
-                consider(r.solution, "local search")
-                stats.localSearchEvaluations = r.evaluations
-                stats.localSearchSeconds = (clock.now - lsStarted).seconds
-                log?("local search: \(r.evaluations) open sets assigned, incumbent \(best?.1 ?? .infinity), \(stats.localSearchSeconds) s")
-                if let b = best, b.1 - lb <= closeEnough * max(1, abs(b.1)) {
-                    return finish(.optimal, b, b.1)
-                }
-            }
-            if options.reducedCostFixing, let ub = best?.1 {
+            if let b = best, closed(lb) { return finish(.optimal, b, b.1) }
+
+            if options.reducedCostFixing, let ub = best?.1, let lambda {
                 // Fix y_i to the relaxation's value when flipping it lifts the bound above the
-                // incumbent: no solution better than the incumbent has the flipped value.
+                // incumbent: no solution better than the incumbent has the flipped value. Each
+                // fixing can lift the bound, so repeat until nothing changes.
                 let margin = ub + closeEnough * max(1, abs(ub))
-                for i in 0..<m where fixed[i] == nil {
-                    var probe = lr
-                    probe.fixed[i] = !e.open[i]
-                    let flipped = probe.coverKnapsack(e.value).map { e.lambdaSum + $0.0 } ?? .infinity
-                    if flipped > margin {
-                        fixed[i] = e.open[i]
-                        lr.fixed[i] = e.open[i]
-                        if e.open[i] { stats.fixedOpen += 1 } else { stats.fixedClosed += 1 }
+                var changed = true
+                while changed {
+                    changed = false
+                    let e = lr.evaluate(lambda, scratch: &scratch)
+                    if e.bound > margin { break }   // nothing better than the incumbent exists
+                    for i in 0..<m where fixed[i] == nil {
+                        if lr.bound(e, forcing: i, open: !e.open[i]) > margin {
+                            fixed[i] = e.open[i]
+                            lr.fixed[i] = e.open[i]
+                            if e.open[i] { stats.fixedOpen += 1 } else { stats.fixedClosed += 1 }
+                            changed = true
+                        }
                     }
+                    bound = max(bound ?? -.infinity, min(e.bound, ub))
                 }
-                log?("reduced-cost fixing: \(stats.fixedOpen) open, \(stats.fixedClosed) closed of \(m)")
+                let e = lr.evaluate(lambda, scratch: &scratch)
+                excluded = lr.excludedPairs(e, lambda: lambda, limit: margin)
+                for i in 0..<m { for (j, _) in e.served[i] { seeded.insert(i * p.customerCount + j) } }
+                stats.excludedPairs = excluded!.reduce(0) { $0 + ($1 ? 1 : 0) }
+                log?("reduced-cost fixing: \(stats.fixedOpen) open, \(stats.fixedClosed) closed of \(m); \(stats.excludedPairs) of \(m * p.customerCount) pairs excluded")
+                if let b = best, let lb = bound, closed(lb) { return finish(.optimal, b, b.1) }
             }
         }
 
         stats.heuristicObjective = best?.1
+        if let b = best {
+            for (j, shares) in b.0.assignment.enumerated() { for sh in shares { seeded.insert(sh.facility * p.customerCount + j) } }
+        }
         let lazy = switch options.linking {
         case .explicit: false
         case .lazy: true
         case .automatic: p.facilityCount * p.customerCount > options.lazyLinkingAbove
         }
-        let fl = FacilityLocationModel(p, fixed: fixed, lazyLinking: lazy)
+        let fl = FacilityLocationModel(p, fixed: fixed, excluded: excluded, lazyLinking: lazy, seeded: seeded)
         stats.mipVariables = fl.model.variableCount
         stats.mipConstraints = fl.model.constraintCount
 
