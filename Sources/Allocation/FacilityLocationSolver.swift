@@ -266,7 +266,13 @@ public enum FacilityLocationSolver {
         }
         let mipStarted = clock.now
         let s: Solution
-        do { s = try fl.model.solve(glpk) } catch { throw .solver(error.description) }
+        do { s = try fl.model.solve(glpk) } catch {
+            // Keep what the earlier stages found rather than losing it to a GLPK failure.
+            guard let b = best else { throw .solver(error.description) }
+            log?("MIP failed (\(error)); keeping the incumbent")
+            stats.mipSeconds = (clock.now - mipStarted).seconds
+            return finish(.feasible, b, bound.map { min($0, b.1) })
+        }
         stats.mipSeconds = (clock.now - mipStarted).seconds
         stats.mipNodes = s.nodes
         stats.lazyRows = lazyCount.value

@@ -74,6 +74,9 @@ struct Allocate: AsyncParsableCommand {
     }
 
     private func load() throws -> (FacilityLocationProblem, Int64) {
+        guard FileManager.default.isReadableFile(atPath: file) else {
+            throw GeneralError(.notFound, "\(file): no such readable file")
+        }
         switch format {
         case .orlibCap:
             do throws(ORLibError) {
