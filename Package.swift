@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"], swiftSettings: strict),
         .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "GLPK"], swiftSettings: strict),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "GLPK", "Routing"], swiftSettings: strict),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(
