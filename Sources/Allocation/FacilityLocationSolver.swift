@@ -23,6 +23,10 @@ public struct FacilityLocationOptions: Sendable {
     public var lagrangian = true
     /// Upper limit on subgradient iterations.
     public var lagrangianIterations = 3000
+    /// After reduced-cost fixing, re-optimise λ with each free y_i flipped (a short ascent of
+    /// `probeIterations` steps) and fix y_i when that bound exceeds the incumbent.
+    public var probing = true
+    public var probeIterations = 80
     /// Drop/add/swap local search on the open set after the Lagrangian stage.
     public var localSearch = true
     /// Fix y_i where the Lagrangian bound with y_i flipped exceeds the incumbent.
@@ -76,6 +80,8 @@ public struct FacilityLocationStatistics: Sendable, Equatable {
     public var localSearchSeconds = 0.0
     public var fixedOpen = 0
     public var fixedClosed = 0
+    /// Facilities probed (see `FacilityLocationOptions.probing`).
+    public var probes = 0
     /// Facility–customer pairs left out of the MIP by Lagrangian reduced costs.
     public var excludedPairs = 0
     public var mipVariables = 0
@@ -220,6 +226,34 @@ public enum FacilityLocationSolver {
                         }
                     }
                     bound = max(bound ?? -.infinity, min(e.bound, ub))
+                }
+                if options.probing, fixed.contains(where: { $0 == nil }) {
+                    // Lagrangian probing: re-optimise λ with y_i flipped. The flipped bound of the
+                    // cover knapsack alone keeps λ fixed; a short ascent often lifts it above the
+                    // incumbent. Most promising facilities first.
+                    let probeStarted = clock.now
+                    let probeDeadline = options.timeLimit.map { started + .milliseconds(Int64(max(0, $0) * 600)) }
+                    let e = lr.evaluate(lambda, scratch: &scratch)
+                    let order = (0..<m).filter { fixed[$0] == nil }
+                        .map { ($0, lr.bound(e, forcing: $0, open: !e.open[$0])) }
+                        .sorted { $0.1 > $1.1 }
+                    for (i, _) in order {
+                        if let probeDeadline, clock.now >= probeDeadline { break }
+                        var probe = lr
+                        probe.fixed[i] = !e.open[i]
+                        // Aim a little above the incumbent: reaching it is not enough to fix.
+                        let target = (best?.1 ?? ub) + 0.01 * max(0, ub - (bound ?? ub)) + 2 * closeEnough * max(1, abs(ub))
+                        let a = probe.ascend(start: lambda, target: target, step: 1, iterations: options.probeIterations,
+                                             deadline: probeDeadline, onOpenSet: heuristic)
+                        stats.probes += 1
+                        stats.lagrangianIterations += a.iterations
+                        if a.bound > (best?.1 ?? ub) + closeEnough * max(1, abs(ub)) {
+                            fixed[i] = e.open[i]
+                            lr.fixed[i] = e.open[i]
+                            if e.open[i] { stats.fixedOpen += 1 } else { stats.fixedClosed += 1 }
+                        }
+                    }
+                    log?("probing: \(stats.probes) facilities probed, now \(stats.fixedOpen) open, \(stats.fixedClosed) closed, \((clock.now - probeStarted).seconds) s")
                 }
                 let e = lr.evaluate(lambda, scratch: &scratch)
                 excluded = lr.excludedPairs(e, lambda: lambda, limit: margin)
