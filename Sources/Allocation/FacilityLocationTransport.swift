@@ -30,50 +30,46 @@ extension FacilityLocationProblem {
         return z
     }
 
-    /// Greedy by regret (the gap between a customer's best and second-best facility with room),
-    /// then shifts of single customers to cheaper facilities with room.
+    /// Greedy by regret (Martello & Toth 1981): customers in decreasing order of the gap between
+    /// their cheapest and second-cheapest open facility, each to its cheapest facility with room;
+    /// then shifts of single customers to cheaper facilities with room. O(n·m) per pass.
     func greedySingleSource(open: [Bool]) -> FacilityLocationSolution? {
         let m = facilityCount, n = customerCount
         var room = facilities.map { $0.capacity }
         for i in 0..<m where !open[i] { room[i] = -1 }
-        var facilityOf = [Int](repeating: -1, count: n)
-        var left = Set(0..<n)
-        while !left.isEmpty {
-            var pick: (regret: Int64, customer: Int, facility: Int)?
-            for j in left.sorted() {
-                var first: (Int64, Int)?, second: Int64?
-                for i in 0..<m where room[i] >= demands[j] {
-                    guard let c = cost(i, j) else { continue }
-                    if first == nil || c < first!.0 {
-                        second = first?.0
-                        first = (c, i)
-                    } else if second == nil || c < second! {
-                        second = c
-                    }
-                }
-                guard let first else { return nil }
-                let regret = second.map { $0 - first.0 } ?? .max
-                if pick == nil || regret > pick!.regret { pick = (regret, j, first.1) }
+        var regret = [Int64](repeating: 0, count: n)
+        for j in 0..<n {
+            var first = Int64.max, second = Int64.max
+            for i in 0..<m where open[i] && demands[j] <= facilities[i].capacity {
+                let c = costs[i * n + j]
+                if c < first { (first, second) = (c, first) } else if c < second { second = c }
             }
-            let (_, j, i) = pick!
-            facilityOf[j] = i
-            room[i] -= demands[j]
-            left.remove(j)
+            if first == Self.forbidden { return nil }
+            regret[j] = second == Self.forbidden ? .max : second - first
+        }
+        let order = (0..<n).sorted { regret[$0] != regret[$1] ? regret[$0] > regret[$1] : demands[$0] > demands[$1] }
+        var facilityOf = [Int](repeating: -1, count: n)
+        for j in order {
+            var best = -1
+            for i in 0..<m where room[i] >= demands[j] && costs[i * n + j] != Self.forbidden {
+                if best < 0 || costs[i * n + j] < costs[best * n + j] { best = i }
+            }
+            guard best >= 0 else { return nil }
+            facilityOf[j] = best
+            room[best] -= demands[j]
         }
         var improved = true
         while improved {
             improved = false
             for j in 0..<n {
                 let here = facilityOf[j]
-                let now = cost(here, j)!
-                for i in 0..<m where i != here && room[i] >= demands[j] {
-                    if let c = cost(i, j), c < now {
-                        room[here] += demands[j]
-                        room[i] -= demands[j]
-                        facilityOf[j] = i
-                        improved = true
-                        break
-                    }
+                var to = here
+                for i in 0..<m where i != here && room[i] >= demands[j] && costs[i * n + j] < costs[to * n + j] { to = i }
+                if to != here {
+                    room[here] += demands[j]
+                    room[to] -= demands[j]
+                    facilityOf[j] = to
+                    improved = true
                 }
             }
         }
