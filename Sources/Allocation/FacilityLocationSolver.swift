@@ -171,7 +171,7 @@ public enum FacilityLocationSolver {
             // much better) incumbent of the local search as Polyak's target and a smaller step.
             var lb = -Double.infinity
             var lambda: [Double]?
-            var scratch: [(Int, Double, Double)] = []
+            var scratch: [(Double, Int)] = []
             for round in 1...2 {
                 let share = round == 1 ? 0.3 : 0.45
                 let deadline = options.timeLimit.map { started + .milliseconds(Int64(max(0, $0) * share * 1000)) }
@@ -187,7 +187,7 @@ public enum FacilityLocationSolver {
                     lb = a.bound
                     lambda = a.lambda
                 }
-                log?("Lagrangian round \(round): bound \(lb) after \(a.iterations) iterations, \(tried.count) open sets tried, incumbent \(best?.1 ?? .infinity)")
+                log?("Lagrangian round \(round): bound \(lb) after \(a.iterations) iterations, \(tried.count) open sets tried, incumbent \(best?.1 ?? .infinity), \((clock.now - started).seconds) s")
                 if closed(lb) { break }
                 if options.localSearch, let b = best, p.sourcing == .split || p.customerCount <= 300 {
                     let e = lr.evaluate(lambda!, scratch: &scratch)
