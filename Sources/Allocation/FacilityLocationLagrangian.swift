@@ -268,10 +268,12 @@ struct FacilityLocationLagrangian {
             }
             if target.isFinite, target - best <= 1e-9 * max(1, abs(target)) { break }
             if step < 1e-5 { break }
-            // Stop when the last 100 steps closed under 1% of the remaining gap: the tail of a
-            // subgradient ascent is slow, and the MIP closes the rest better.
+            // Stop when the last 100 steps closed under 1% of the remaining gap and under 1e-5
+            // of the bound: the tail of a subgradient ascent is slow, the MIP closes the rest
+            // better. (The second test keeps a poor target from stopping it early.)
             if k % 100 == 0 {
-                if target.isFinite, best - checkpoint < 0.01 * (target - best) { break }
+                let gained = best - checkpoint
+                if target.isFinite, gained < 0.01 * (target - best), gained < 1e-5 * abs(best) { break }
                 checkpoint = best
             }
             if let deadline, k % 8 == 0, clock.now >= deadline { break }
