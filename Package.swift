@@ -40,6 +40,7 @@ let package = Package(
         ),
         .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: solver),
         .target(name: "Allocation", dependencies: ["GLPK"], swiftSettings: solver),
+        .target(name: "AllocationBench", dependencies: ["Allocation"], swiftSettings: strict),
         .target(
             name: "Planning",
             dependencies: ["Routing", "Allocation", "RoadNetwork"],
@@ -68,7 +69,8 @@ let package = Package(
         .executableTarget(
             name: "lastmile",
             dependencies: [
-                "Planning", "PlanCheck", "Routing", "Allocation", "RoadNetwork", "Server", "Simulation", "Store",
+                "Planning", "PlanCheck", "Routing", "Allocation", "AllocationBench", "RoadNetwork", "Server",
+                "Simulation", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -78,7 +80,7 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"], swiftSettings: strict),
         .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
-        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "Routing"], swiftSettings: strict),
+        .testTarget(name: "AllocationTests", dependencies: ["Allocation", "GLPK", "Routing"], swiftSettings: strict),
         .testTarget(
             name: "PlanningTests", dependencies: ["Planning", "PlanCheck", "Routing", "RoadNetwork"],
             exclude: ["Fixtures"], swiftSettings: strict),

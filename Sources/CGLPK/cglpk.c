@@ -327,6 +327,9 @@ void cglpk_solve(const cglpk_model *model, const cglpk_params *params, cglpk_res
         int st;
         if (ret == GLP_ENOPFS) st = CGLPK_STATUS_INFEASIBLE;
         else st = lp_status(glp_get_status(P));
+        // With the presolver on, a time limit leaves no recoverable point (GLPK reports
+        // "unable to recover undefined or non-optimal solution"): stopped, nothing found.
+        if (ret == GLP_ETMLIM && st == CGLPK_STATUS_UNDEFINED) st = CGLPK_STATUS_NO_SOLUTION;
         if (!params->mip || st != CGLPK_STATUS_OPTIMAL) {
             if (params->mip && st == CGLPK_STATUS_FEASIBLE) st = CGLPK_STATUS_NO_SOLUTION;
             result->status = st;

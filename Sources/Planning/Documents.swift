@@ -29,7 +29,7 @@ public enum PlanDocuments {
         var files: [OutputFile] = []
 
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]  // sorted: byte-stable output (key order is otherwise hash order)
         files.append(OutputFile(path: "plan.json", contents: try encoder.encode(plan) + Data("\n".utf8)))
 
         // routes.csv: one row per stop.

@@ -13,6 +13,8 @@ struct Lastmile: AsyncParsableCommand {
             PlanCommand.self,
             CheckCommand.self,
             MapCommand.self,
+            Allocate.self,
+            BenchCFLP.self,
         ])
 }
 
