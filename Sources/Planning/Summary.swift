@@ -56,7 +56,7 @@ public enum PlanSummary {
     }
 
     /// 12345 → "12,345".
-    static func group(_ n: Int) -> String {
+    public static func group(_ n: Int) -> String {
         let s = String(abs(n))
         var out = ""
         for (i, ch) in s.enumerated() {
@@ -67,18 +67,18 @@ public enum PlanSummary {
     }
 
     /// Cents as yuan with two decimals, thousands grouped.
-    static func yuan(_ cents: Int) -> String {
+    public static func yuan(_ cents: Int) -> String {
         let r = abs(cents) % 100
         return (cents < 0 ? "-" : "") + group(abs(cents) / 100) + "." + (r < 10 ? "0" : "") + "\(r)"
     }
 
     /// `value / per` rounded to one decimal.
-    static func tenths(_ value: Int, per: Int) -> String {
+    public static func tenths(_ value: Int, per: Int) -> String {
         let t = (value * 10 + per / 2) / per
         return group(t / 10) + ".\(t % 10)"
     }
 
-    static func oneDecimal(_ x: Double) -> String {
+    public static func oneDecimal(_ x: Double) -> String {
         let t = Int((x * 10).rounded())
         return "\(t / 10).\(abs(t % 10))"
     }
