@@ -58,7 +58,7 @@ let package = Package(
         ),
         // Independent plan checker: Foundation only, shares no code with the planner.
         .target(name: "PlanCheck", swiftSettings: strict),
-        .target(name: "Simulation", dependencies: ["Planning", "Allocation"], swiftSettings: strict),
+        .target(name: "Simulation", dependencies: ["Planning", "Allocation", "Routing", "RoadNetwork"], swiftSettings: strict),
         .executableTarget(
             name: "lastmile",
             dependencies: [
@@ -85,6 +85,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "Planning", "Routing"], exclude: ["Fixtures"],
+            swiftSettings: strict),
     ]
 )
