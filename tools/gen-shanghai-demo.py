@@ -310,8 +310,9 @@ def variants_section(nodes, ways, road_nodes, fleet):
     return [
         {"name": "demand+30%", "description": "every pickup point orders 30% more, network unchanged", "changes": [grow]},
         {"name": "demand+30%-east-warehouse",
-         "description": "30% more demand with a fourth grid warehouse in eastern Pudong",
-         "changes": [grow, {"change": "add_warehouse", "warehouse": east}]},
+         "description": "30% more demand with a fourth grid warehouse in eastern Pudong; pickup points are "
+                        "re-cut across the four warehouses on the first day",
+         "changes": [grow, {"change": "add_warehouse", "warehouse": east}, {"change": "reassign_points"}]},
         {"name": "cutoff-22:00", "description": "cut-off an hour earlier: late groups roll over to the next day",
          "changes": [{"change": "cutoff", "cutoff": "22:00"}]},
         {"name": "windows-07:00-09:30", "description": "every pickup point receives between 07:00 and 09:30",

@@ -100,7 +100,9 @@ enum SVG {
     /// Horizontal stacked bars: one bar per row, one segment per part.
     static func stackedBars(title: String, unit: String, rows: [(name: String, parts: [Double])], partNames: [String],
                             decimals: Int, width: Double = 640) -> String {
-        let (left, right, top, barH, gap) = (150.0, 90.0, 12.0, 22.0, 10.0)
+        // Room for the longest name (about 7 px a character at 12 px; CJK counts double).
+        let nameWidth = rows.map { $0.name.unicodeScalars.reduce(0.0) { $0 + ($1.value > 0x2E80 ? 13 : 7.2) } }.max() ?? 0
+        let (left, right, top, barH, gap) = (max(80, nameWidth + 16), 90.0, 12.0, 22.0, 10.0)
         let height = top + Double(rows.count) * (barH + gap) + 30
         let plotW = width - left - right
         let maxTotal = max(rows.map { $0.parts.reduce(0, +) }.max() ?? 1, 1e-9)
@@ -134,7 +136,8 @@ enum SVG {
         let (left, right, top, bottom) = (56.0, 16.0, 12.0, 40.0)
         let plotW = width - left - right, plotH = height - top - bottom
         let all = series.flatMap { $0.values.compactMap { $0 } + $0.marks.compactMap { $0 } } + [reference ?? 0]
-        let t = ticks(0, max(all.max() ?? 1, 1e-9))
+        // A little headroom so that bars, ticks and the reference line stay inside the frame.
+        let t = ticks(0, max((all.max() ?? 1) * 1.04, 1e-9))
         let y1 = t.values.last!
         func y(_ v: Double) -> Double { top + plotH * (1 - v / y1) }
         let groupW = plotW / Double(max(1, categories.count))

@@ -221,6 +221,9 @@ public enum SimulationLoader {
         case "add_vehicle_type":
             try only("warehouse_id", "vehicle_type")
             return .addVehicleType(warehouseId: try f.string("warehouse_id"), try ScenarioLoader.vehicleType(try f.object("vehicle_type")))
+        case "reassign_points":
+            try only("pickup_points")
+            return .reassignPoints(pickupPoints: try points())
         default:
             throw f.fail("change", f.optional("change"),
                          "unknown change \"\(kind)\" (expected one of: \(ScenarioChange.kinds.joined(separator: ", ")))")

@@ -36,6 +36,10 @@ public enum ScenarioChange: Sendable, Equatable {
     case receivingWindows(TimeWindow, pickupPoints: [String]?)
     case vehicleCount(vehicleTypeId: String, count: Int)
     case addVehicleType(warehouseId: String, VehicleType)
+    /// Forget the listed pickup points' previous warehouse (nil: all), so the first day's
+    /// allocation is free of the stability penalty: the network is re-cut at once (leaders
+    /// agreed to a new delivery time) instead of point by point.
+    case reassignPoints(pickupPoints: [String]?)
 
     /// The change in words, for the report.
     public var summary: String {
@@ -54,12 +58,13 @@ public enum ScenarioChange: Sendable, Equatable {
         case .receivingWindows(let w, let ids): return "receiving window \(w) at \(points(ids))"
         case .vehicleCount(let id, let n): return "\(id): \(n) vans"
         case .addVehicleType(let wid, let t): return "add \(t.count) × \(t.id) (\(t.name), \(t.vehicleClass), \(t.capacityCrates) crates) at \(wid)"
+        case .reassignPoints(let ids): return "reassign \(points(ids)) freely on the first day"
         }
     }
 
     /// The `change` names of the file format.
     public static let kinds = ["add_warehouse", "move_warehouse", "close_warehouse", "scale_demand", "cutoff",
-                               "receiving_windows", "vehicle_count", "add_vehicle_type"]
+                               "receiving_windows", "vehicle_count", "add_vehicle_type", "reassign_points"]
 }
 
 /// A named what-if: changes applied in order to a copy of the base scenario.
@@ -152,6 +157,8 @@ public struct Variant: Sendable, Equatable {
                 let w = try warehouseIndex(warehouseId, at, field: "warehouse_id")
                 try checkNewVehicleType(t, at, field: "vehicle_type.id")
                 s.warehouses[w].vehicleTypes.append(t)
+            case .reassignPoints(let ids):
+                for p in try pointIndices(ids, at) { s.pickupPoints[p].previousWarehouseId = nil }
             }
         }
         return VariantWorld(name: name, description: description, changes: changes.map(\.change.summary), scenario: s,

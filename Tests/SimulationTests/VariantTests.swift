@@ -93,6 +93,10 @@ import Testing
         let mix = try apply(.addVehicleType(warehouseId: "WB", truck))
         #expect(mix.scenario.warehouses[1].vehicleTypes.map(\.id) == ["WB-VAN", "WB-TRUCK"])
 
+        let reassigned = try apply(.reassignPoints(pickupPoints: ["P2", "P5"]))
+        #expect(reassigned.scenario.pickupPoints.map(\.previousWarehouseId) == ["WA", nil, "WA", "WB", nil, "WB", nil, nil])
+        #expect(try apply(.reassignPoints(pickupPoints: nil)).scenario.pickupPoints.allSatisfy { $0.previousWarehouseId == nil })
+
         // A later change sees an earlier one: add a warehouse, then give it more vans.
         let chained = try apply(.addWarehouse(wc), .vehicleCount(vehicleTypeId: "WC-VAN", count: 9))
         #expect(chained.scenario.warehouses[2].vehicleTypes[0].count == 9)
@@ -127,7 +131,7 @@ import Testing
         check(#"[{"name": "x", "changes": [{"change": "vehicle_count", "vehicle_type_id": "WA-VAN", "count": -1}]}]"#,
               marker: "-1") { #"scenario.json:\#($0): variants[0].changes[0].count: must be an integer ≥ 0, got -1"# }
         check(#"[{"name": "x", "changes": [{"change": "teleport"}]}]"#, marker: "teleport") {
-            #"scenario.json:\#($0): variants[0].changes[0].change: unknown change "teleport" (expected one of: add_warehouse, move_warehouse, close_warehouse, scale_demand, cutoff, receiving_windows, vehicle_count, add_vehicle_type)"#
+            #"scenario.json:\#($0): variants[0].changes[0].change: unknown change "teleport" (expected one of: add_warehouse, move_warehouse, close_warehouse, scale_demand, cutoff, receiving_windows, vehicle_count, add_vehicle_type, reassign_points)"#
         }
         check(#"[{"name": "x", "changes": [{"change": "cutoff", "cutoff": "25:00"}]}]"#, marker: "25:00") {
             #"scenario.json:\#($0): variants[0].changes[0].cutoff: must be a local time "HH:MM", got "25:00""#
