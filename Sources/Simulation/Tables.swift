@@ -90,6 +90,14 @@ public enum SimulationTables {
             s += " (base ¥\(ratio(b.cost, 100 * b.ordersPlanned, decimals: 4)), \(signedPercent(cpo / baseCPO - 1)))"
         }
         s += ", \(PlanSummary.group(t.ordersUnassigned)) order\(t.ordersUnassigned == 1 ? "" : "s") unassigned over \(r.days) day\(r.days == 1 ? "" : "s")"
+        // Orders left out cost nothing, so a variant that drops some can look cheap: name the
+        // cheapest one that plans every order too.
+        if t.ordersUnassigned > 0, let complete = r.variants
+            .filter({ $0.totals.ordersUnassigned == 0 && $0.totals.ordersPlanned > 0 })
+            .min(by: { $0.totals.costPerOrder! < $1.totals.costPerOrder! }) {
+            let c = complete.totals
+            s += "; best that plans every order: \(complete.name), ¥\(ratio(c.cost, 100 * c.ordersPlanned, decimals: 4)) per order"
+        }
         return s
     }
 }

@@ -182,4 +182,30 @@ import Testing
         #expect(line.hasPrefix("best variant by cost per order: \(best.name), ¥\(ratio(best.totals.cost, 100 * best.totals.ordersPlanned, decimals: 4)) per order"))
         #expect(SimulationTables.summary(r).hasSuffix(line))
     }
+
+    /// A variant that leaves orders out is named with the cheapest one that plans them all.
+    @Test func bestLineNamesTheCheapestCompleteVariant() throws {
+        let setup = try Fixture.setup()
+        let date = setup.startDate
+        func variant(_ name: String, cost: Int, planned: Int, unassigned: Int) throws -> VariantResult {
+            var f = KPIFigures()
+            f.vanDayCost = cost
+            f.ordersPlanned = planned
+            f.ordersUnassigned = unassigned
+            f.orders = planned + unassigned
+            var world = try Variant.base.apply(to: setup.scenario)
+            world.name = name
+            return VariantResult(world: world, days: [DayKPIs(variant: name, day: 1, date: date, figures: f, warehouses: [])])
+        }
+        var r = SimulationResult(scenario: "t", city: "c", startDate: date, days: 1, seed: 1, solver: "s", travelTimes: "x",
+                                 variants: [try variant("base", cost: 30_000, planned: 100, unassigned: 0),
+                                            try variant("big", cost: 26_000, planned: 130, unassigned: 20),
+                                            try variant("lean", cost: 29_000, planned: 100, unassigned: 0)])
+        #expect(SimulationTables.bestLine(r) == "best variant by cost per order: big, ¥2.0000 per order (base ¥3.0000, -33.3%), "
+            + "20 orders unassigned over 1 day; best that plans every order: lean, ¥2.9000 per order")
+        r.variants.removeLast()
+        r.variants[0].days[0].figures.ordersUnassigned = 1
+        #expect(SimulationTables.bestLine(r) == "best variant by cost per order: big, ¥2.0000 per order (base ¥3.0000, -33.3%), "
+            + "20 orders unassigned over 1 day")
+    }
 }
