@@ -49,6 +49,9 @@ public enum SimulationLoader {
             throw InputError(file: file, line: error.line, "malformed JSON: \(error.message) (column \(error.column))")
         }
         let top = try Fields(root, path: "", file: file)
+        guard top.optional("simulation") != nil else {
+            throw top.fail("simulation", nil, "required field is missing: lastmile simulate needs the demand model (see docs/simulation.md)")
+        }
         let sim = try top.object("simulation")
         try sim.rejectUnknown(["start_date", "seed", "demand"])
         let seed = sim.optional("seed") == nil ? 1 : UInt64(try sim.int("seed"))

@@ -175,6 +175,13 @@ import Testing
         }
     }
 
+    @Test func simulationSectionRequired() throws {
+        var root = try JSONSerialization.jsonObject(with: Data(Fixture.tinyText.utf8)) as! [String: Any]
+        root["simulation"] = nil
+        #expect(message(Array(try JSONSerialization.data(withJSONObject: root))) ==
+            "scenario.json:1: simulation: required field is missing: lastmile simulate needs the demand model (see docs/simulation.md)")
+    }
+
     @Test func demandSectionErrors() throws {
         func check(_ edit: (inout [String: Any]) -> Void, marker: String, _ expected: (Int) -> String) {
             var root = try! JSONSerialization.jsonObject(with: Data(Fixture.tinyText.utf8)) as! [String: Any]
