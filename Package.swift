@@ -65,7 +65,7 @@ let package = Package(
         ),
         // Independent plan checker: Foundation only, shares no code with the planner.
         .target(name: "PlanCheck", swiftSettings: strict),
-        .target(name: "Simulation", dependencies: ["Planning", "Allocation"], swiftSettings: strict),
+        .target(name: "Simulation", dependencies: ["Planning", "Allocation", "Routing", "RoadNetwork"], swiftSettings: strict),
         .executableTarget(
             name: "lastmile",
             dependencies: [
@@ -93,6 +93,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "SimulationTests", dependencies: ["Simulation"], swiftSettings: strict),
+        .testTarget(
+            name: "SimulationTests", dependencies: ["Simulation", "Planning", "Routing"], exclude: ["Fixtures"],
+            swiftSettings: strict),
     ]
 )

@@ -312,6 +312,11 @@ def main():
             "customer_id": cid, "delivery_date": DELIVERY_DATE.isoformat(), "completed_at": at.isoformat(),
             "lines": items}, ensure_ascii=False, separators=(",", ":")))
 
+    # What-if material for `lastmile simulate` (docs/simulation.md); `lastmile plan` ignores it. Drawn
+    # after everything above and without the RNG, so the plan's inputs stay as they were.
+    scenario["simulation"] = simulation_section(points, sizes)
+    scenario["variants"] = variants_section(nodes, ways, road_nodes, fleet)
+
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "scenario.json"), "w", encoding="utf-8") as f:
         json.dump(scenario, f, ensure_ascii=False, indent=2)
@@ -321,6 +326,61 @@ def main():
     narrow = sum(1 for p in points if p["max_vehicle"] == "small")
     print(f"wrote {args.out}: {len(warehouses)} warehouses, {len(points)} pickup points ({narrow} narrow lanes), "
           f"{len(SKUS)} SKUs, {len(lines)} orders for {DELIVERY_DATE}")
+
+
+def simulation_section(points, sizes):
+    """The demand model: the demo day's community sizes, SKU popularity and basket shape, a weekly
+    rhythm, the National Day and Mid-Autumn peaks of 2025, and slow growth."""
+    mean = sum(sizes) / len(sizes)
+    by_class = {}
+    for s in SKUS:
+        by_class[s[3]] = by_class.get(s[3], 0) + s[5]
+    return {
+        "start_date": DELIVERY_DATE.isoformat(),
+        "seed": 1,
+        "demand": {
+            # About 8,000 completed orders on an ordinary weekday, as in orders.jsonl.
+            "orders_per_point": 58,
+            "point_factors": {p["id"]: round(z / mean, 2) for p, z in zip(points, sizes)},
+            "weekday_factors": [0.95, 0.95, 1.0, 1.0, 1.05, 1.15, 1.1],
+            "promotions": [
+                {"name": "国庆囤货 National Day stock-up", "date": "2025-09-30", "factor": 1.35},
+                {"name": "中秋 Mid-Autumn", "date": "2025-10-06", "factor": 1.25},
+            ],
+            "weekly_growth_percent": 1.5,
+            "sku_weights": {s[0]: s[5] for s in SKUS},
+            "temperature_mix": {t: by_class[t] for t in ("ambient", "chilled", "frozen")},
+            "lines_per_order": [30, 30, 20, 12, 8],
+            "units_per_line": [75, 20, 5],
+            "groups_per_point": 3,
+            "group_failure_rate": 0.06,
+            "completion": {"from": "07:00", "peak": "21:00", "to": "24:00"},
+        },
+    }
+
+
+def variants_section(nodes, ways, road_nodes, fleet):
+    target = (121.535, 31.245)  # eastern Pudong, between WH-NORTH and WH-PUDONG
+    ref = min(road_nodes, key=lambda r: (haversine(nodes[r], target), r))
+    street = next((t.get("name:zh") or t.get("name") for _, t, refs in sorted(ways) if ref in refs and t.get("name")), "")
+    east = {
+        "id": "WH-EAST", "name": "浦东洋泾网格仓", "address": f"上海市{street}688号",
+        "location": {"lon": round(nodes[ref][0], 7), "lat": round(nodes[ref][1], 7)},
+        "sorting_capacity_crates": 800, "dock_hours": {"from": "04:00", "to": "14:00"},
+        "fixed_cost_cents": 360000, "vehicle_types": fleet("EAST"),
+    }
+    grow = {"change": "scale_demand", "factor": 1.3}
+    return [
+        {"name": "demand+30%", "description": "every pickup point orders 30% more, network unchanged", "changes": [grow]},
+        {"name": "demand+30%-east-warehouse",
+         "description": "30% more demand with a fourth grid warehouse in eastern Pudong; pickup points are "
+                        "re-cut across the four warehouses on the first day",
+         "changes": [grow, {"change": "add_warehouse", "warehouse": east}, {"change": "reassign_points"}]},
+        {"name": "cutoff-22:00", "description": "cut-off an hour earlier: late groups roll over to the next day",
+         "changes": [{"change": "cutoff", "cutoff": "22:00"}]},
+        {"name": "windows-07:00-09:30", "description": "every pickup point receives between 07:00 and 09:30",
+         "changes": [{"change": "receiving_windows", "window": {"from": "07:00", "to": "09:30"}}]},
+    ]
 
 
 if __name__ == "__main__":

@@ -5,6 +5,10 @@ import RoadNetwork
 public struct OutputFile: Sendable, Equatable {
     public var path: String
     public var contents: Data
+    public init(path: String, contents: Data) {
+        self.path = path
+        self.contents = contents
+    }
 }
 
 /// Renders the plan's documents (pure) and writes them (the only step that touches disk).
@@ -202,20 +206,20 @@ public enum PlanDocuments {
     }
 }
 
-/// Rows of an RFC 4180 CSV file.
-struct CSV {
+/// Rows of an RFC 4180 CSV file (public: the simulation writes its tables the same way).
+public struct CSV {
     private var text: String
-    init(_ header: [String]) {
+    public init(_ header: [String]) {
         text = ""
         row(header)
     }
-    mutating func row(_ fields: [String]) {
+    public mutating func row(_ fields: [String]) {
         text += fields.map { f in
             f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
         }.joined(separator: ",") + "\r\n"
     }
-    func file(_ path: String) -> OutputFile {
+    public func file(_ path: String) -> OutputFile {
         OutputFile(path: path, contents: Data([0xEF, 0xBB, 0xBF]) + Data(text.utf8))
     }
 }

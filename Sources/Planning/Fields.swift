@@ -1,14 +1,18 @@
 import RoadNetwork
 
 /// Reads typed fields out of a positioned JSON object, turning every problem into an
-/// `InputError` that names the file, the line of the value and the field's path.
-struct Fields {
-    let file: String
-    let path: String
-    let node: JSONNode
+/// `InputError` that names the file, the line of the value and the field's path. Public so
+/// that sections read by other modules (the simulation's) report errors the same way.
+public struct Fields {
+    public let file: String
+    public let path: String
+    public let node: JSONNode
     private let members: [(key: String, node: JSONNode)]
 
-    init(_ node: JSONNode, path: String, file: String) throws(InputError) {
+    /// The object's keys in file order (for maps such as `{"PP-001": 1.4}`).
+    public var keys: [String] { members.map(\.key) }
+
+    public init(_ node: JSONNode, path: String, file: String) throws(InputError) {
         guard case .object(let m) = node.value else {
             throw InputError(file: file, line: node.line, field: path.isEmpty ? nil : path,
                              "must be an object, got \(node.shortDescription)")
@@ -19,36 +23,36 @@ struct Fields {
         members = m
     }
 
-    func sub(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    public func sub(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
-    func fail(_ key: String, _ node: JSONNode?, _ reason: String) -> InputError {
+    public func fail(_ key: String, _ node: JSONNode?, _ reason: String) -> InputError {
         InputError(file: file, line: (node ?? self.node).line, field: sub(key), reason)
     }
 
     /// Every key must be one of `known` (catches typos such as `qyt`).
-    func rejectUnknown(_ known: [String]) throws(InputError) {
+    public func rejectUnknown(_ known: [String]) throws(InputError) {
         for (k, n) in members where !known.contains(k) {
             throw fail(k, n, "unknown field (expected one of: \(known.joined(separator: ", ")))")
         }
     }
 
     /// The value, or nil when absent or null.
-    func optional(_ key: String) -> JSONNode? {
+    public func optional(_ key: String) -> JSONNode? {
         guard let n = members.first(where: { $0.key == key })?.node else { return nil }
         if case .null = n.value { return nil }
         return n
     }
 
-    func required(_ key: String) throws(InputError) -> JSONNode {
+    public func required(_ key: String) throws(InputError) -> JSONNode {
         guard let n = optional(key) else { throw fail(key, nil, "required field is missing") }
         return n
     }
 
-    func string(_ key: String) throws(InputError) -> String {
+    public func string(_ key: String) throws(InputError) -> String {
         try stringValue(key, try required(key))
     }
 
-    func optionalString(_ key: String) throws(InputError) -> String? {
+    public func optionalString(_ key: String) throws(InputError) -> String? {
         guard let n = optional(key) else { return nil }
         return try stringValue(key, n)
     }
@@ -60,7 +64,7 @@ struct Fields {
     }
 
     /// An integer ≥ `min`; 1 reads as "a positive integer", 0 as "an integer ≥ 0".
-    func int(_ key: String, min: Int = 0) throws(InputError) -> Int {
+    public func int(_ key: String, min: Int = 0) throws(InputError) -> Int {
         let n = try required(key)
         let what = min == 1 ? "a positive integer" : "an integer ≥ \(min)"
         guard case .number(let text) = n.value else { throw fail(key, n, "must be \(what), got \(n.shortDescription)") }
@@ -72,7 +76,7 @@ struct Fields {
         return v
     }
 
-    func double(_ key: String, in range: ClosedRange<Double>) throws(InputError) -> Double {
+    public func double(_ key: String, in range: ClosedRange<Double>) throws(InputError) -> Double {
         let n = try required(key)
         guard case .number(let text) = n.value, let v = Double(text) else {
             throw fail(key, n, "must be a number, got \(n.shortDescription)")
@@ -81,7 +85,7 @@ struct Fields {
         return v
     }
 
-    func time(_ key: String) throws(InputError) -> LocalTime {
+    public func time(_ key: String) throws(InputError) -> LocalTime {
         let n = try required(key)
         guard case .string(let s) = n.value, let t = LocalTime.parse(s) else {
             throw fail(key, n, "must be a local time \"HH:MM\", got \(n.shortDescription)")
@@ -89,7 +93,7 @@ struct Fields {
         return t
     }
 
-    func date(_ key: String) throws(InputError) -> CalendarDate {
+    public func date(_ key: String) throws(InputError) -> CalendarDate {
         let n = try required(key)
         guard case .string(let s) = n.value, let d = CalendarDate.parse(s) else {
             throw fail(key, n, "must be a date \"YYYY-MM-DD\", got \(n.shortDescription)")
@@ -97,7 +101,7 @@ struct Fields {
         return d
     }
 
-    func timestamp(_ key: String) throws(InputError) -> Timestamp {
+    public func timestamp(_ key: String) throws(InputError) -> Timestamp {
         let n = try required(key)
         guard case .string(let s) = n.value, let t = Timestamp.parse(s) else {
             throw fail(key, n, "must be an ISO 8601 time with offset, e.g. \"2025-09-15T21:04:05+08:00\", got \(n.shortDescription)")
@@ -105,7 +109,7 @@ struct Fields {
         return t
     }
 
-    func oneOf<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(InputError) -> E where E.RawValue == String {
+    public func oneOf<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) throws(InputError) -> E where E.RawValue == String {
         let n = try required(key)
         guard case .string(let s) = n.value, let e = E(rawValue: s) else {
             let names = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
@@ -114,30 +118,30 @@ struct Fields {
         return e
     }
 
-    func object(_ key: String) throws(InputError) -> Fields {
+    public func object(_ key: String) throws(InputError) -> Fields {
         try Fields(try required(key), path: sub(key), file: file)
     }
 
-    func optionalObject(_ key: String) throws(InputError) -> Fields? {
+    public func optionalObject(_ key: String) throws(InputError) -> Fields? {
         guard let n = optional(key) else { return nil }
         return try Fields(n, path: sub(key), file: file)
     }
 
     /// The items with their paths (`lines[0]`, `lines[1]`, …).
-    func array(_ key: String, nonEmpty: Bool = true) throws(InputError) -> [(path: String, node: JSONNode)] {
+    public func array(_ key: String, nonEmpty: Bool = true) throws(InputError) -> [(path: String, node: JSONNode)] {
         let n = try required(key)
         guard case .array(let items) = n.value else { throw fail(key, n, "must be an array, got \(n.shortDescription)") }
         if nonEmpty && items.isEmpty { throw fail(key, n, "must not be empty") }
         return items.enumerated().map { ("\(sub(key))[\($0.offset)]", $0.element) }
     }
 
-    func coordinate(_ key: String) throws(InputError) -> Coordinate {
+    public func coordinate(_ key: String) throws(InputError) -> Coordinate {
         let o = try object(key)
         try o.rejectUnknown(["lon", "lat"])
         return Coordinate(lon: try o.double("lon", in: -180...180), lat: try o.double("lat", in: -90...90))
     }
 
-    func window(_ key: String) throws(InputError) -> TimeWindow {
+    public func window(_ key: String) throws(InputError) -> TimeWindow {
         let o = try object(key)
         try o.rejectUnknown(["from", "to"])
         let w = TimeWindow(from: try o.time("from"), to: try o.time("to"))

@@ -29,7 +29,11 @@ public enum ScenarioLoader {
     }
 
     static let keys = ["name", "city", "time_zone", "map", "cutoff", "travel", "service", "stability_penalty_cents",
-                       "warehouses", "pickup_points", "skus"]
+                       "warehouses", "pickup_points", "skus"] + extensionSections
+
+    /// Top-level sections that belong to other commands (`lastmile simulate` reads them, see
+    /// docs/simulation.md); the planner accepts and ignores them, so one file serves both.
+    public static let extensionSections = ["simulation", "variants"]
 
     public static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> Scenario {
         let root: JSONNode
@@ -113,22 +117,15 @@ public enum ScenarioLoader {
         return ServiceTime(fixedSeconds: try f.int("fixed_seconds"), perCrateSeconds: try f.int("per_crate_seconds"))
     }
 
-    static func warehouse(_ f: Fields, seenVehicleTypes: inout [String: String]) throws(InputError) -> Warehouse {
+    /// One `warehouses[]` object; `seenVehicleTypes` maps the vehicle type ids seen so far to
+    /// their paths (ids are unique in the whole scenario).
+    public static func warehouse(_ f: Fields, seenVehicleTypes: inout [String: String]) throws(InputError) -> Warehouse {
         try f.rejectUnknown(["id", "name", "address", "location", "sorting_capacity_crates", "dock_hours", "fixed_cost_cents",
                              "vehicle_types"])
         var types: [VehicleType] = []
         for (path, node) in try f.array("vehicle_types", nonEmpty: false) {
             let v = try Fields(node, path: path, file: f.file)
-            try v.rejectUnknown(["id", "name", "class", "count", "capacity_crates", "capacity_kg", "cost_per_km_cents",
-                                 "cost_per_hour_cents", "cost_per_day_cents", "shift_start", "shift_length_minutes", "max_trips",
-                                 "reload_minutes"])
-            let t = VehicleType(
-                id: try v.string("id"), name: try v.string("name"), vehicleClass: try v.oneOf("class", VehicleClass.self),
-                count: try v.int("count"), capacityCrates: try v.int("capacity_crates", min: 1),
-                capacityKg: try v.int("capacity_kg", min: 1), costPerKmCents: try v.int("cost_per_km_cents"),
-                costPerHourCents: try v.int("cost_per_hour_cents"), costPerDayCents: try v.int("cost_per_day_cents"),
-                shiftStart: try v.time("shift_start"), shiftLengthMinutes: try v.int("shift_length_minutes", min: 1),
-                maxTrips: try v.int("max_trips", min: 1), reloadMinutes: try v.int("reload_minutes"))
+            let t = try vehicleType(v)
             if let first = seenVehicleTypes[t.id] {
                 throw v.fail("id", v.optional("id"), "duplicate vehicle type id \"\(t.id)\", first at \(first)")
             }
@@ -139,6 +136,20 @@ public enum ScenarioLoader {
             id: try f.string("id"), name: try f.string("name"), address: try f.string("address"),
             location: try f.coordinate("location"), sortingCapacityCrates: try f.int("sorting_capacity_crates"),
             dockHours: try f.window("dock_hours"), fixedCostCents: try f.int("fixed_cost_cents"), vehicleTypes: types)
+    }
+
+    /// One `vehicle_types[]` object (its id is not checked for uniqueness here).
+    public static func vehicleType(_ v: Fields) throws(InputError) -> VehicleType {
+        try v.rejectUnknown(["id", "name", "class", "count", "capacity_crates", "capacity_kg", "cost_per_km_cents",
+                             "cost_per_hour_cents", "cost_per_day_cents", "shift_start", "shift_length_minutes", "max_trips",
+                             "reload_minutes"])
+        return VehicleType(
+            id: try v.string("id"), name: try v.string("name"), vehicleClass: try v.oneOf("class", VehicleClass.self),
+            count: try v.int("count"), capacityCrates: try v.int("capacity_crates", min: 1),
+            capacityKg: try v.int("capacity_kg", min: 1), costPerKmCents: try v.int("cost_per_km_cents"),
+            costPerHourCents: try v.int("cost_per_hour_cents"), costPerDayCents: try v.int("cost_per_day_cents"),
+            shiftStart: try v.time("shift_start"), shiftLengthMinutes: try v.int("shift_length_minutes", min: 1),
+            maxTrips: try v.int("max_trips", min: 1), reloadMinutes: try v.int("reload_minutes"))
     }
 }
 

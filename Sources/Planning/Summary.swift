@@ -18,16 +18,7 @@ public enum PlanSummary {
                      group(t.vehicles), group(t.trips), group(t.stops), tenths(t.distanceM, per: 1000),
                      tenths(t.durationS, per: 3600), yuan(t.cost), yuan(t.fixedCost),
                      t.ordersPlanned > 0 ? yuan(t.costPerOrder) : "–", "\(t.onTimeStops)/\(t.stops)", group(t.ordersUnassigned)])
-        let all = [header] + rows
-        let widths = header.indices.map { c in all.map { $0[c].count }.max()! }
-        func line(_ r: [String]) -> String {
-            r.enumerated().map { c, s in
-                let pad = String(repeating: " ", count: widths[c] - s.count)
-                return c == 0 ? s + pad : pad + s
-            }.joined(separator: "  ")
-        }
-        let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))
-        var out = [line(header), rule] + rows.dropLast().map(line) + [rule, line(rows.last!)]
+        var out = aligned(header: header, rows: Array(rows.dropLast()), footer: rows.last)
         out.insert("Plan \(plan.scenario) (\(plan.city)), delivery \(plan.deliveryDate): \(group(t.orders)) orders, "
                    + "\(group(t.ordersPlanned)) planned, \(group(t.ordersUnassigned)) unassigned", at: 0)
         out.insert("travel times: \(plan.travelTimes)", at: 1)
@@ -37,6 +28,21 @@ public enum PlanSummary {
         out.insert("", at: 4)
         out += unassignedLines(plan)
         return out.joined(separator: "\n")
+    }
+
+    /// A text table: the first column left-aligned, the others right-aligned; a rule under the
+    /// header and above the footer (a rule closes the table when there is no footer).
+    public static func aligned(header: [String], rows: [[String]], footer: [String]? = nil) -> [String] {
+        let all = [header] + rows + (footer.map { [$0] } ?? [])
+        let widths = header.indices.map { c in all.map { $0[c].count }.max()! }
+        func line(_ r: [String]) -> String {
+            r.enumerated().map { c, s in
+                let pad = String(repeating: " ", count: widths[c] - s.count)
+                return c == 0 ? s + pad : pad + s
+            }.joined(separator: "  ")
+        }
+        let rule = String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))
+        return [line(header), rule] + rows.map(line) + [rule] + (footer.map { [line($0)] } ?? [])
     }
 
     /// Unassigned orders grouped by pickup point and reason, most orders first.
@@ -56,7 +62,7 @@ public enum PlanSummary {
     }
 
     /// 12345 → "12,345".
-    static func group(_ n: Int) -> String {
+    public static func group(_ n: Int) -> String {
         let s = String(abs(n))
         var out = ""
         for (i, ch) in s.enumerated() {
@@ -67,18 +73,18 @@ public enum PlanSummary {
     }
 
     /// Cents as yuan with two decimals, thousands grouped.
-    static func yuan(_ cents: Int) -> String {
+    public static func yuan(_ cents: Int) -> String {
         let r = abs(cents) % 100
         return (cents < 0 ? "-" : "") + group(abs(cents) / 100) + "." + (r < 10 ? "0" : "") + "\(r)"
     }
 
     /// `value / per` rounded to one decimal.
-    static func tenths(_ value: Int, per: Int) -> String {
+    public static func tenths(_ value: Int, per: Int) -> String {
         let t = (value * 10 + per / 2) / per
         return group(t / 10) + ".\(t % 10)"
     }
 
-    static func oneDecimal(_ x: Double) -> String {
+    public static func oneDecimal(_ x: Double) -> String {
         let t = Int((x * 10).rounded())
         return "\(t / 10).\(abs(t % 10))"
     }

@@ -15,6 +15,7 @@ struct Lastmile: AsyncParsableCommand {
             MapCommand.self,
             Allocate.self,
             BenchCFLP.self,
+            SimulateCommand.self,
         ])
 }
 

@@ -1,1 +1,0 @@
-// The Simulation module; see DESIGN.md.
