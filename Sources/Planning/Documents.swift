@@ -5,6 +5,11 @@ import RoadNetwork
 public struct OutputFile: Sendable, Equatable {
     public var path: String
     public var contents: Data
+
+    public init(path: String, contents: Data) {
+        self.path = path
+        self.contents = contents
+    }
 }
 
 /// Renders the plan's documents (pure) and writes them (the only step that touches disk).
