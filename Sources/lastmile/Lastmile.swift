@@ -12,6 +12,7 @@ struct Lastmile: AsyncParsableCommand {
             Version.self,
             PlanCommand.self,
             CheckCommand.self,
+            ServeCommand.self,
         ])
 }
 
