@@ -55,7 +55,7 @@ public final class IngestService: Sendable {
         stored.unchanged += parsed.repeatedInBatch
         metrics.ordersCreated.increment(by: Int64(result.created))
         metrics.ordersUnchanged.increment(by: Int64(stored.unchanged))
-        metrics.orderLinesCreated.increment(by: Int64(parsed.orders.reduce(0) { $0 + $1.order.lines.count }))
+        metrics.orderLinesCreated.increment(by: Int64(result.linesCreated))
         metrics.ingestSeconds.record(ContinuousClock.now - start)
         return .stored(stored)
     }

@@ -29,14 +29,13 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var fields: [String: String] = [:]
-        for (k, v) in metadata.merging(extra ?? [:], uniquingKeysWith: { $1 }) { fields[k] = "\(v)" }
+        for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { fields[k] = "\(v)" }
         fields["ts"] = Date().formatted(.iso8601)
-        fields["level"] = level.rawValue
+        fields["level"] = event.level.rawValue
         fields["label"] = label
-        fields["message"] = message.description
+        fields["message"] = event.message.description
         let body = fields.keys.sorted().map { "\(jsonString($0)):\(jsonString(fields[$0]!))" }.joined(separator: ",")
         FileHandle.standardError.write(Data(("{" + body + "}\n").utf8))
     }

@@ -18,27 +18,32 @@ public final class ServerMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        ordersCreated = registry.makeCounter(name: "lastmile_orders_created_total", help: "Orders stored")
-        ordersUnchanged = registry.makeCounter(name: "lastmile_orders_unchanged_total", help: "Orders received again with the same body")
-        orderLinesCreated = registry.makeCounter(name: "lastmile_order_lines_created_total", help: "Order lines stored")
-        batchesRejected = registry.makeCounter(name: "lastmile_batches_rejected_total", help: "Batches rejected (nothing stored)")
-        spoolFiles = registry.makeCounter(name: "lastmile_spool_files_total", help: "Spool files ingested")
-        spoolRejected = registry.makeCounter(name: "lastmile_spool_files_rejected_total", help: "Spool files moved to rejected/")
-        plansPublished = registry.makeCounter(name: "lastmile_plans_published_total", help: "Plan versions published")
-        plansFailed = registry.makeCounter(name: "lastmile_plan_jobs_failed_total", help: "Plan jobs failed")
+        ordersCreated = registry.makeCounter(descriptor: Self.name("orders_created", "total", "Orders stored"))
+        ordersUnchanged = registry.makeCounter(descriptor: Self.name("orders_unchanged", "total", "Orders received again with the same body"))
+        orderLinesCreated = registry.makeCounter(descriptor: Self.name("order_lines_created", "total", "Order lines stored"))
+        batchesRejected = registry.makeCounter(descriptor: Self.name("batches_rejected", "total", "Batches rejected (nothing stored)"))
+        spoolFiles = registry.makeCounter(descriptor: Self.name("spool_files", "total", "Spool files ingested"))
+        spoolRejected = registry.makeCounter(descriptor: Self.name("spool_files_rejected", "total", "Spool files moved to rejected/"))
+        plansPublished = registry.makeCounter(descriptor: Self.name("plans_published", "total", "Plan versions published"))
+        plansFailed = registry.makeCounter(descriptor: Self.name("plan_jobs_failed", "total", "Plan jobs failed"))
         let planBuckets: [Duration] = [.seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60), .seconds(120), .seconds(300)]
-        planSeconds = registry.makeDurationHistogram(name: "lastmile_plan_duration_seconds", buckets: planBuckets,
-                                                     help: "Time to plan and publish a version")
+        planSeconds = registry.makeDurationHistogram(descriptor: Self.name("plan_duration", "seconds", "Time to plan and publish a version"),
+                                                     buckets: planBuckets)
         let fast: [Duration] = [.milliseconds(5), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
                                 .milliseconds(500), .seconds(1), .seconds(2.5)]
-        ingestSeconds = registry.makeDurationHistogram(name: "lastmile_ingest_duration_seconds", buckets: fast,
-                                                       help: "Time to validate and store a batch")
+        ingestSeconds = registry.makeDurationHistogram(descriptor: Self.name("ingest_duration", "seconds", "Time to validate and store a batch"),
+                                                       buckets: fast)
     }
 
     func request(method: String, status: Int, since start: ContinuousClock.Instant) {
-        registry.makeCounter(name: "lastmile_http_requests_total", labels: [("method", method), ("status", "\(status)")],
-                             help: "HTTP requests by method and status").increment()
+        registry.makeCounter(descriptor: Self.name("http_requests", "total", "HTTP requests by method and status"),
+                             labels: [("method", method), ("status", "\(status)")]).increment()
         _ = start
+    }
+
+    /// `lastmile_<name>_<unit>`.
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "lastmile", metricName: metric, unitName: unit, helpText: help)
     }
 
     public func text() -> String { registry.emitToString() }

@@ -62,7 +62,8 @@ public final class PlanRunner: Service, Sendable {
         wake()
         try await withGracefulShutdownHandler {
             for await _ in wakeStream.cancelOnGracefulShutdown() {
-                try await drain()
+                // A plan in progress is abandoned at shutdown: its job stays running and runs again.
+                try await cancelWhenGracefulShutdown { try await self.drain() }
             }
         } onGracefulShutdown: {
             self.wakeContinuation.finish()
@@ -92,7 +93,7 @@ public final class PlanRunner: Service, Sendable {
                 "plan": "\(version.id!)", "version": "\(version.version)", "orders": "\(version.orders)",
                 "planned": "\(version.ordersPlanned)", "unassigned": "\(version.ordersUnassigned)",
                 "seconds": "\((ContinuousClock.now - start).components.seconds)"])
-        } catch is CancellationError {
+        } catch where error is CancellationError || Task.isCancelled {
             log.notice("planning interrupted by shutdown; the job runs again at the next start")
         } catch {
             let reason = (error as? LastmileError)?.detail ?? "\(error)"

@@ -75,6 +75,8 @@ public struct IngestResult: Sendable, Equatable {
     public var created = 0
     /// Orders already stored with exactly this body (no-op).
     public var unchanged = 0
+    /// Order lines stored by this call.
+    public var linesCreated = 0
     /// Non-empty: nothing of the batch was stored.
     public var issues: [IngestIssue] = []
 }
@@ -143,12 +145,13 @@ extension Store {
                         try insertLine.execute(arguments: [o.orderId, k, l.sku, l.qty])
                     }
                     result.created += 1
+                    result.linesCreated += o.lines.count
                 }
                 if !result.issues.isEmpty { throw Rejected(issues: result.issues) }
                 return result
             }
         } catch let r as Rejected {
-            return IngestResult(created: 0, unchanged: 0, issues: r.issues)
+            return IngestResult(issues: r.issues)
         }
     }
 

@@ -41,8 +41,8 @@ import Testing
             port = p
         }
 
-        func kill() {
-            Foundation.kill(process.processIdentifier, SIGKILL)
+        func kill(_ signal: Int32 = SIGKILL) {
+            Foundation.kill(process.processIdentifier, signal)
             process.waitUntilExit()
         }
     }
@@ -153,7 +153,9 @@ import Testing
         #expect(j["state"] as? String == "done" && j["attempts"] as? Int == 2)
         let plans = try await Self.get(daemon.port, "/v1/plans?date=\(date)")["plans"] as? [[String: Any]] ?? []
         #expect(plans.count == 1 && plans.first?["orders"] as? Int == batches.count * 125)
-        daemon.kill()
+        // SIGTERM: a graceful stop, exit status 0.
+        daemon.kill(SIGTERM)
+        #expect(daemon.process.terminationReason == .exit && daemon.process.terminationStatus == 0)
     }
 }
 

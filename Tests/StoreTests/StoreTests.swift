@@ -52,7 +52,7 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         let a = order("O-2", lines: [("VEG", 2), ("MILK", 1), ("EGG", 12)])
         let b = order("O-1", point: "P2")
         let r = try await store.ingest([incoming(a), incoming(b, index: 1)], source: "http", now: 10)
-        #expect(r == IngestResult(created: 2, unchanged: 0, issues: []))
+        #expect(r == IngestResult(created: 2, unchanged: 0, linesCreated: 4, issues: []))
         let back = try await store.planningOrders(deliveryDate: "2025-09-16", scopeCutoffAt: nil, alsoIds: [])
         #expect(back == [b, a])  // order-id order, lines as sent
         let rec = try #require(try await store.order(id: "O-2"))
@@ -66,7 +66,7 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         let store = try temporaryStore()
         _ = try await store.ingest([incoming(order("O-1"))], source: "http", now: 10)
         let same = try await store.ingest([incoming(order("O-1"))], source: "http", now: 20)
-        #expect(same == IngestResult(created: 0, unchanged: 1, issues: []))
+        #expect(same == IngestResult(created: 0, unchanged: 1, linesCreated: 0, issues: []))
         let changed = order("O-1", lines: [("VEG", 3)])
         let r = try await store.ingest([incoming(order("O-9")), incoming(changed, index: 1)], source: "http", now: 30)
         #expect(r.created == 0 && r.issues.map(\.kind) == [.conflict] && r.issues[0].index == 1 && r.issues[0].orderId == "O-1")
