@@ -34,12 +34,16 @@ import Testing
     }
 
     @Test func aVanWithAllItsTripsKeptMakesNoMore() throws {
-        var (s, book) = try smallCity()
-        s.warehouses[0].vehicleTypes[0].maxTrips = 1
+        let (s, book) = try smallCity()
         let (v1, d1, _) = try planAndCheck(s, book, name: "replan-maxtrips-v1")
         try? FileManager.default.removeItem(atPath: d1)
-        let kept = try #require(v1.routes.first { $0.vehicleTypeId == "WA-VAN" })
-        let (v2, dir, report) = try planAndCheck(s, book, options: PlanOptions(locked: [kept]), name: "replan-maxtrips-v2")
+        let kept = try #require(v1.routes.first { $0.trip == 1 })
+        // The same day, but that van type may make one trip only: the kept one.
+        var one = s
+        let w = one.warehouses.firstIndex { $0.id == kept.warehouseId }!
+        let t = one.warehouses[w].vehicleTypes.firstIndex { $0.id == kept.vehicleTypeId }!
+        one.warehouses[w].vehicleTypes[t].maxTrips = 1
+        let (v2, dir, report) = try planAndCheck(one, book, options: PlanOptions(locked: [kept]), name: "replan-maxtrips-v2")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         #expect(v2.routes.filter { $0.vehicleId == kept.vehicleId } == [kept])
