@@ -180,6 +180,22 @@ import Testing
         }
     }
 
+    @Test func vansGoOutOfAndBackIntoServiceIdempotently() async throws {
+        let h = try Harness("vans")
+        try await h.test { c async throws in
+            let body = #"{"delivery_date": "2025-09-16", "reason": "flat tyre"}"#
+            let out = try await c.send(.post, "/v1/vehicles/WA-VAN-2/out-of-service", body)
+            // No plan of the day yet: nothing to re-plan.
+            #expect(out.status == .ok && out.json["out_of_service"] as? Bool == true && out.json["replan_job"] == nil)
+            #expect(try await h.daemon.store.outages(deliveryDate: "2025-09-16").map(\.vehicleId) == ["WA-VAN-2"])
+            #expect(try await c.send(.post, "/v1/vehicles/WA-VAN-2/out-of-service", body).status == .ok)
+            let back = try await c.send(.post, "/v1/vehicles/WA-VAN-2/in-service", #"{"delivery_date": "2025-09-16"}"#)
+            #expect(back.status == .ok && back.json["out_of_service"] as? Bool == false)
+            #expect(try await h.daemon.store.outages(deliveryDate: "2025-09-16").isEmpty)
+            #expect(try await c.send(.post, "/v1/vehicles/WA-VAN-2/in-service", body).problem?.field == "reason")
+        }
+    }
+
     @Test func healthAndMetrics() async throws {
         let h = try Harness("health")
         try await h.test { c async throws in
