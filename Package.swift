@@ -84,11 +84,12 @@ let package = Package(
         .testTarget(
             name: "PlanningTests", dependencies: ["Planning", "PlanCheck", "Routing", "RoadNetwork"],
             exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Planning"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Planning",
+                // `lastmile` so that the crash test finds the built executable beside the tests.
+                "Server", "Store", "Planning", "PlanCheck", "lastmile",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

@@ -11,15 +11,24 @@ public struct PlanOptions: Sendable {
     /// Per warehouse, seconds; nil: the solver's default.
     public var routingTimeLimit: Double?
     public var allocationTimeLimit: Double
+    /// Re-planning: routes kept exactly as they are (already dispatched). Their orders are not
+    /// planned again, their pickup points stay with their warehouse, and their vans only make
+    /// further trips after them (trip count, shift and reload still respected).
+    public var locked: [PlannedRoute]
+    /// Vans out of service (vehicle ids such as "VAN-M-3"): no new route uses them.
+    public var unavailableVehicles: Set<String>
 
     public init(seed: UInt64 = 1, solver: any RoutingSolver = GreedySolver(),
                 solverName: String = "greedy (cheapest insertion + relocate)",
-                routingTimeLimit: Double? = nil, allocationTimeLimit: Double = 30) {
+                routingTimeLimit: Double? = nil, allocationTimeLimit: Double = 30,
+                locked: [PlannedRoute] = [], unavailableVehicles: Set<String> = []) {
         self.seed = seed
         self.solver = solver
         self.solverName = solverName
         self.routingTimeLimit = routingTimeLimit
         self.allocationTimeLimit = allocationTimeLimit
+        self.locked = locked
+        self.unavailableVehicles = unavailableVehicles
     }
 }
 
@@ -38,14 +47,16 @@ public enum DailyPlanner {
         guard let tz = TimeZone(identifier: scenario.timeZone) else {
             throw InputError(field: "time_zone", "unknown time zone \"\(scenario.timeZone)\"")
         }
-        let ctx = Context(scenario: scenario, clock: DayClock(date: book.deliveryDate, timeZone: tz))
+        let clock = DayClock(date: book.deliveryDate, timeZone: tz)
+        let ctx = Context(scenario: scenario, clock: clock,
+                          fleet: try Fleet.build(scenario: scenario, clock: clock, book: book, options: options))
         var unassigned: [UnassignedOrder] = []
 
         // 1. Cut-off: orders completed after it belong to the next delivery day.
         let cutoffClock = DayClock(date: book.deliveryDate.adding(days: -1), timeZone: tz)
         let cutoff = cutoffClock.epochSeconds(at: scenario.cutoff.seconds)
         var accepted: [Order] = []
-        for o in book.orders {
+        for o in book.orders where !ctx.fleet.keptOrders.contains(o.orderId) {
             if o.completedAt.epochSeconds > cutoff {
                 unassigned.append(UnassignedOrder(
                     orderId: o.orderId, pickupPointId: o.pickupPointId,
@@ -122,6 +133,7 @@ public enum DailyPlanner {
             routes += ctx.plannedRoutes(warehouse: w, solution: result.solution, data: data, drops: mine)
         }
 
+        routes = ctx.fleet.merge(kept: options.locked, new: routes, scenario: scenario)
         unassigned.sort { $0.orderId < $1.orderId }
         let allocation = AllocationSummary(
             status: assignment.result.status == .optimal ? "optimal" : "feasible (time limit)",
@@ -157,7 +169,8 @@ public enum DailyPlanner {
             let p = s.pickupPoints[d.point]
             costs.append(s.warehouses.indices.map { w -> Int? in
                 guard why[w][i] == nil, let t = ctx.largestAllowed(point: d.point, warehouse: w) else { return nil }
-                let vt = s.warehouses[w].vehicleTypes[t]
+                if let pin = ctx.fleet.pinned[p.id], pin != w { return nil }
+                let vt = s.warehouses[w].vehicleTypes[ctx.fleet.types[w][t].type]
                 let a = ctx.loc(warehouse: w), b = ctx.loc(point: d.point)
                 let share = Double(d.load.crates) / Double(vt.capacityCrates)
                 let km = Double(matrix.distance(a, b) + matrix.distance(b, a)) / 1000
@@ -183,12 +196,13 @@ public enum DailyPlanner {
                     previous: s.pickupPoints[d.point].previousWarehouseId.flatMap { id in s.warehouses.firstIndex { $0.id == id } },
                     unassignedPenalty: worst * d.orders.count)
             },
-            capacities: s.warehouses.map { w in
-                [w.sortingCapacityCrates,
-                 w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates },
-                 w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityKg * 1000 }]
+            capacities: s.warehouses.indices.map { w in
+                let fleet = ctx.fleet.types[w].map { (f: $0, t: s.warehouses[w].vehicleTypes[$0.type]) }
+                return [max(0, s.warehouses[w].sortingCapacityCrates - ctx.fleet.keptCrates[w]),
+                        fleet.reduce(0) { $0 + $1.f.ids.count * $1.f.maxTrips * $1.t.capacityCrates },
+                        fleet.reduce(0) { $0 + $1.f.ids.count * $1.f.maxTrips * $1.t.capacityKg * 1000 }]
                     + restricted.map { c in
-                        w.vehicleTypes.filter { $0.vehicleClass <= c }.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates }
+                        fleet.filter { $0.t.vehicleClass <= c }.reduce(0) { $0 + $1.f.ids.count * $1.f.maxTrips * $1.t.capacityCrates }
                     }
             },
             changePenalty: s.stabilityPenaltyCents)
@@ -212,33 +226,35 @@ struct Context {
     let scenario: Scenario
     let clock: DayClock
     let skus: [String: SKU]
+    let fleet: Fleet
 
-    init(scenario: Scenario, clock: DayClock) {
+    init(scenario: Scenario, clock: DayClock, fleet: Fleet) {
         self.scenario = scenario
         self.clock = clock
+        self.fleet = fleet
         skus = Dictionary(uniqueKeysWithValues: scenario.skus.map { ($0.id, $0) })
     }
 
     func loc(warehouse w: Int) -> Int { w }
     func loc(point p: Int) -> Int { scenario.warehouses.count + p }
 
-    /// Vehicle types of warehouse `w` (with vans) that may reach point `p`.
+    /// Routing vehicle types (`fleet.types[w]`) of warehouse `w`, with vans, that may reach point `p`.
     func allowed(point p: Int, warehouse w: Int) -> [Int] {
         let max = scenario.pickupPoints[p].maxVehicle
-        return scenario.warehouses[w].vehicleTypes.indices.filter {
-            let t = scenario.warehouses[w].vehicleTypes[$0]
-            return t.count > 0 && t.vehicleClass <= max
+        return fleet.types[w].indices.filter {
+            let f = fleet.types[w][$0]
+            return !f.ids.isEmpty && scenario.warehouses[w].vehicleTypes[f.type].vehicleClass <= max
         }
     }
 
     func largestAllowed(point p: Int, warehouse w: Int) -> Int? {
-        let types = scenario.warehouses[w].vehicleTypes
+        let types = fleet.types[w].map { scenario.warehouses[w].vehicleTypes[$0.type] }
         return allowed(point: p, warehouse: w).max { (types[$0].capacityCrates, -$0) < (types[$1].capacityCrates, -$1) }
     }
 
     func drops(of d: PointDemand, warehouse w: Int) -> [Drop] {
         guard let t = largestAllowed(point: d.point, warehouse: w) else { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
-        let vt = scenario.warehouses[w].vehicleTypes[t]
+        let vt = scenario.warehouses[w].vehicleTypes[fleet.types[w][t].type]
         let parts = Aggregation.split(d.orders, crates: vt.capacityCrates, grams: vt.capacityKg * 1000, skus: skus)
         if parts.count == 1 { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
         return parts.map { Drop(point: d.point, orders: $0, load: Aggregation.load(of: $0, skus: skus)) }
@@ -261,15 +277,16 @@ struct Context {
                 x: p.location.lon, y: p.location.lat, demand: [d.load.crates, d.load.grams],
                 serviceDuration: scenario.serviceTime(of: p).seconds(crates: d.load.crates),
                 earliest: p.receivingWindow.from.seconds, latest: p.receivingWindow.to.seconds,
-                allowedVehicleTypes: allowed.count == wh.vehicleTypes.count ? nil : allowed, name: p.id)
+                allowedVehicleTypes: allowed.count == fleet.types[w].count ? nil : allowed, name: p.id)
         }
-        let types = wh.vehicleTypes.map { t in
-            Routing.VehicleType(
-                count: t.count, capacity: [t.capacityCrates, t.capacityKg * 1000], depot: 0,
-                fixedCost: t.costPerDayCents * DailyPlanner.costScale, distanceCost: t.costPerKmCents * 3600,
-                durationCost: t.costPerHourCents * 1000, shiftStart: t.shiftStart.seconds,
-                shiftEnd: t.shiftStart.seconds + t.shiftLengthMinutes * 60, maxDuration: t.shiftLengthMinutes * 60,
-                maxTrips: t.maxTrips, reloadDuration: t.reloadMinutes * 60, name: t.id)
+        let types = fleet.types[w].map { f in
+            let t = wh.vehicleTypes[f.type]
+            return Routing.VehicleType(
+                count: f.ids.count, capacity: [t.capacityCrates, t.capacityKg * 1000], depot: 0,
+                fixedCost: f.chargesDay ? t.costPerDayCents * DailyPlanner.costScale : 0, distanceCost: t.costPerKmCents * 3600,
+                durationCost: t.costPerHourCents * 1000, shiftStart: f.shiftStart,
+                shiftEnd: f.shiftEnd, maxDuration: f.shiftEnd - f.shiftStart,
+                maxTrips: f.maxTrips, reloadDuration: t.reloadMinutes * 60, name: t.id)
         }
         do {
             return try ProblemData(
@@ -352,13 +369,14 @@ struct Context {
             (evals[$0].vehicleType, evals[$0].tripStarts.first ?? 0, solution.routes[$0].clients.first ?? 0)
                 < (evals[$1].vehicleType, evals[$1].tripStarts.first ?? 0, solution.routes[$1].clients.first ?? 0)
         }
-        var numbering = [Int](repeating: 0, count: wh.vehicleTypes.count)
+        var numbering = [Int](repeating: 0, count: fleet.types[w].count)
         var out: [PlannedRoute] = []
         for r in order {
             let e = evals[r]
-            let vt = wh.vehicleTypes[e.vehicleType]
+            let f = fleet.types[w][e.vehicleType]
+            let vt = wh.vehicleTypes[f.type]
+            let vehicleId = f.ids[numbering[e.vehicleType]]
             numbering[e.vehicleType] += 1
-            let vehicleId = "\(vt.id)-\(numbering[e.vehicleType])"
             for (k, trip) in solution.routes[r].trips.enumerated() {
                 let visits = e.visits.filter { $0.trip == k }
                 var prev = 0
@@ -379,13 +397,13 @@ struct Context {
                 }
                 dist += data.distance[prev, 0]
                 let start = e.tripStarts[k], end = e.tripEnds[k]
-                let reload = k > 0 ? start - e.tripEnds[k - 1] : 0
+                let reload = k > 0 ? start - e.tripEnds[k - 1] : f.lastReturn.map { start - $0 } ?? 0
                 let units = dist * vt.costPerKmCents * 3600 + (end - start + reload) * vt.costPerHourCents * 1000
-                    + (k == 0 ? vt.costPerDayCents * DailyPlanner.costScale : 0)
+                    + (k == 0 && f.chargesDay ? vt.costPerDayCents * DailyPlanner.costScale : 0)
                 precondition(trip.count == stops.count)
                 out.append(PlannedRoute(
-                    routeId: "\(vehicleId)-T\(k + 1)", warehouseId: wh.id, vehicleId: vehicleId, vehicleTypeId: vt.id,
-                    trip: k + 1, departure: clock.iso(start), returnTime: clock.iso(end), stops: stops, load: LoadFigures(load),
+                    routeId: "\(vehicleId)-T\(k + f.firstTrip)", warehouseId: wh.id, vehicleId: vehicleId, vehicleTypeId: vt.id,
+                    trip: k + f.firstTrip, departure: clock.iso(start), returnTime: clock.iso(end), stops: stops, load: LoadFigures(load),
                     distanceM: dist, durationS: end - start,
                     cost: (units + DailyPlanner.costScale / 2) / DailyPlanner.costScale))
             }
@@ -425,7 +443,8 @@ struct Context {
         let cost = summaries.reduce(0) { $0 + $1.cost }
         let fixed = summaries.reduce(0) { $0 + $1.fixedCost }
         let totals = Totals(
-            orders: orders, ordersPlanned: planned, ordersUnassigned: unassigned.count, pickupPoints: demands.count,
+            orders: orders, ordersPlanned: planned, ordersUnassigned: unassigned.count,
+            pickupPoints: demands.count + fleet.keptOnlyPoints(besides: demands.map { scenario.pickupPoints[$0.point].id }),
             vehicles: summaries.reduce(0) { $0 + $1.vehicles }, trips: routes.count,
             stops: summaries.reduce(0) { $0 + $1.stops }, onTimeStops: summaries.reduce(0) { $0 + $1.onTimeStops },
             crates: summaries.reduce(0) { $0 + $1.crates }, kg: Double(routes.reduce(0) { $0 + $1.load.grams }) / 1000,

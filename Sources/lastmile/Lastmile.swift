@@ -16,6 +16,7 @@ struct Lastmile: AsyncParsableCommand {
             Allocate.self,
             BenchCFLP.self,
             SimulateCommand.self,
+            ServeCommand.self,
         ])
 }
 

@@ -42,9 +42,10 @@ func temporaryDirectory(_ name: String) throws -> String {
 }
 
 /// Plans, writes the documents and runs the independent checker over what was written.
-func planAndCheck(_ scenario: Scenario, _ book: OrderBook, name: String) throws -> (plan: Plan, dir: String, report: PlanCheckReport) {
+func planAndCheck(_ scenario: Scenario, _ book: OrderBook, options: PlanOptions = PlanOptions(),
+                  name: String) throws -> (plan: Plan, dir: String, report: PlanCheckReport) {
     let travel = try TravelTimes.choose(for: scenario, scenarioFile: nil)
-    let plan = try DailyPlanner.plan(scenario: scenario, orders: book, travel: travel)
+    let plan = try DailyPlanner.plan(scenario: scenario, orders: book, travel: travel, options: options)
     let files = try PlanDocuments.render(plan: plan, scenario: scenario, orders: book, paths: travel.provider.path)
     let dir = try temporaryDirectory(name)
     try PlanDocuments.write(files, to: dir)
