@@ -10,6 +10,7 @@ struct Lastmile: AsyncParsableCommand {
         subcommands: [
             // One line per subcommand; each lives in its own file.
             Version.self,
+            Solve.self,
         ])
 }
 
