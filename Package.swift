@@ -6,6 +6,8 @@ import PackageDescription
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 // Hot solver loops: whole-module optimisation is on in release; bounds checks stay on.
 let solver: [SwiftSetting] = strict
+// Routing only: its innermost loops index flat buffers whose bounds the search maintains itself.
+let routingSettings: [SwiftSetting] = strict + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "Lastmile",
@@ -32,7 +34,7 @@ let package = Package(
         ),
         .target(name: "GLPK", dependencies: ["CGLPK"], swiftSettings: solver),
         .target(name: "RoadNetwork", swiftSettings: solver),
-        .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: solver),
+        .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: routingSettings),
         .target(name: "Allocation", dependencies: ["GLPK"], swiftSettings: solver),
         .target(
             name: "Planning",

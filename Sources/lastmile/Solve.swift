@@ -17,6 +17,7 @@ struct Solve: AsyncParsableCommand {
     @Option(help: "Stop after this many iterations instead (deterministic for a seed).") var iterations: Int?
     @Option(help: "Write the solution in CVRPLIB .sol form to this file.") var out: String?
     @Flag(help: "Print each improvement as it is found.") var verbose = false
+    @Flag(help: "Do not recombine the route pool with GLPK.") var noPool = false
 
     func run() async throws {
         try await reportingErrors {
@@ -25,6 +26,7 @@ struct Solve: AsyncParsableCommand {
                 throw InputError(file: e.file, line: e.line, e.reason)
             }
             var options = HGSSolver.Options()
+            options.setPartitioning = !noPool
             if verbose {
                 let scale = inst.scale
                 options.onImprovement = { t, it, c in

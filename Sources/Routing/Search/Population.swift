@@ -44,10 +44,8 @@ struct Population {
         let n = pop.count
         guard n > 1 else { pop.first?.biasedFitness = 0; return }
         // pop is sorted by cost: index = cost rank.
-        let byDiversity = (0..<n).sorted { a, b in
-            let da = pop[a].averageClosest(close), db = pop[b].averageClosest(close)
-            return da != db ? da > db : a < b
-        }
+        let avg = pop.map { $0.averageClosest(close) }
+        let byDiversity = (0..<n).sorted { a, b in avg[a] != avg[b] ? avg[a] > avg[b] : a < b }
         for (divRank, i) in byDiversity.enumerated() {
             let fit = Double(i) / Double(n - 1), div = Double(divRank) / Double(n - 1)
             pop[i].biasedFitness = n <= elite ? fit : fit + (1 - Double(elite) / Double(n)) * div

@@ -31,8 +31,10 @@ extension LocalSearch {
             let dU = sd.d(a, b) - sd.d(a, u) - sd.d(u, b)
             let dV = sd.d(x, u) + sd.d(u, y) - sd.d(x, y)
             var lb = sd.distCost[tu] * dU + sd.distCost[tv] * dV
-            if clientsIn(ru) == 1 { lb -= sd.fixedCost[tu] }
-            if clientsIn(rv) == 0 { lb += sd.fixedCost[tv] }
+            if sd.hasFixed {
+                if clientsIn(ru) == 1 { lb -= sd.fixedCost[tu] }
+                if clientsIn(rv) == 0 { lb += sd.fixedCost[tv] }
+            }
             if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
             let newU = sd.merge(prefix(ru, pu - 1), suffix(ru, pu + 1), type: tu)
             let newV = sd.merge(sd.merge(prefix(rv, pv), sd.clientPiece(u), type: tv), suffix(rv, pv + 1), type: tv)
@@ -78,8 +80,10 @@ extension LocalSearch {
             let dU = sd.d(a, b) - sd.d(a, u) - sd.d(x, b)
             let dV = sd.d(c, u) + sd.d(x, e) - sd.d(c, e)
             var lb = sd.distCost[tu] * (dU - sd.d(u, x)) + sd.distCost[tv] * (dV + sd.d(u, x))
-            if clientsIn(ru) == 2 { lb -= sd.fixedCost[tu] }
-            if clientsIn(rv) == 0 { lb += sd.fixedCost[tv] }
+            if sd.hasFixed {
+                if clientsIn(ru) == 2 { lb -= sd.fixedCost[tu] }
+                if clientsIn(rv) == 0 { lb += sd.fixedCost[tv] }
+            }
             if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
             let newU = sd.merge(prefix(ru, pu - 1), suffix(ru, pu + 2), type: tu)
             let ux = sd.merge(sd.clientPiece(u), sd.clientPiece(x), type: tv)

@@ -46,6 +46,8 @@ final class SearchData: @unchecked Sendable {
     let hasRestrictions: Bool
     let hasOptional: Bool
     let symmetric: Bool
+    /// Some vehicle type has a fixed cost (moves that empty or open a route must count it).
+    let hasFixed: Bool
 
     /// Granular neighbourhood: for each client location, the closest client locations under
     /// the time-window aware correlation of Vidal et al. (2013).
@@ -116,6 +118,7 @@ final class SearchData: @unchecked Sendable {
         maxDuration = data.vehicleTypes.map(\.maxDuration)
         maxTrips = data.vehicleTypes.map(\.maxTrips)
         reload = data.vehicleTypes.map(\.reloadDuration)
+        hasFixed = data.vehicleTypes.contains { $0.fixedCost != 0 }
         hasMultiTrip = data.vehicleTypes.contains { $0.maxTrips > 1 && $0.count > 0 }
 
         // Time matters when a window, a shift, a duration limit or a duration cost can bind.

@@ -27,7 +27,7 @@ struct TimeSeg {
 typealias Load = SIMD4<Int>
 
 @inline(__always) func excess(_ load: Load, _ cap: Load) -> Int {
-    pointwiseMax(load &- cap, .zero).wrappedSum()
+    max(load[0] - cap[0], 0) + max(load[1] - cap[1], 0) + max(load[2] - cap[2], 0) + max(load[3] - cap[3], 0)
 }
 
 /// Load of a piece that may contain reloads at the depot (multi-trip): `head` is the load

@@ -36,17 +36,16 @@ extension LocalSearch {
         let ru = routeOf[u], pu = posOf[u]
         let tu = type[ru], tv = type[rv]
         let eps = LocalSearch.eps
-        let sufV = suffix(rv, pv + 1), sufU = suffix(ru, pu + 1)
-        let newUClients = prefix(ru, pu).clients + sufV.clients
-        let newVClients = prefix(rv, pv).clients + sufU.clients
         let v = at(rv, pv), x = at(ru, pu + 1), y = at(rv, pv + 1)
         if sd.distCost[tu] == sd.distCost[tv] {
             var lb = sd.distCost[tu] * (sd.d(u, y) + sd.d(v, x) - sd.d(u, x) - sd.d(v, y))
-            if newUClients == 0 { lb -= sd.fixedCost[tu] }
-            if newVClients == 0 { lb -= sd.fixedCost[tv] }
-            if clientsIn(rv) == 0 && newVClients > 0 { lb += sd.fixedCost[tv] }
+            if sd.hasFixed {
+                if prefix(ru, pu).clients + suffix(rv, pv + 1).clients == 0 { lb -= sd.fixedCost[tu] }
+                if prefix(rv, pv).clients + suffix(ru, pu + 1).clients == 0 { lb -= sd.fixedCost[tv] }
+            }
             if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
         }
+        let sufV = suffix(rv, pv + 1), sufU = suffix(ru, pu + 1)
         if tu != tv {
             if sd.hasMultiTrip && (sufV.load.reload || sufU.load.reload) { return false }
             if sd.hasRestrictions {
