@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "RoadNetwork", swiftSettings: solver),
         .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: routingSettings),
         .target(name: "Allocation", dependencies: ["GLPK"], swiftSettings: solver),
+        // Benchmark runner behind `lastmile bench` and tools/bench (no domain imports).
+        .target(name: "Benchmarks", dependencies: ["Routing"], swiftSettings: strict),
         .target(
             name: "Planning",
             dependencies: ["Routing", "Allocation", "RoadNetwork"],
@@ -62,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "lastmile",
             dependencies: [
-                "Planning", "Routing", "Allocation", "RoadNetwork", "Server", "Simulation", "Store",
+                "Planning", "Routing", "Allocation", "RoadNetwork", "Server", "Simulation", "Store", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,6 +74,7 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"], swiftSettings: strict),
         .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Routing"], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation"], swiftSettings: strict),
         .testTarget(name: "PlanningTests", dependencies: ["Planning"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),

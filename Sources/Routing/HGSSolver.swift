@@ -96,7 +96,9 @@ public struct HGSSolver: RoutingSolver {
             }
         }
 
-        func stop() -> Bool { iteration >= maxIterations || elapsed() >= timeLimit }
+        // With a time limit, keep the last 3% for the final recombination of the route pool.
+        let searchLimit = options.setPartitioning && timeLimit.isFinite ? timeLimit * 0.97 : timeLimit
+        func stop() -> Bool { iteration >= maxIterations || elapsed() >= searchLimit }
 
         func randomGiant() -> [Int] {
             var g = sd.active
@@ -173,7 +175,7 @@ public struct HGSSolver: RoutingSolver {
     func poolSeconds(_ limit: Double, _ now: Double, final: Bool = false) -> Double? {
         guard limit.isFinite else { return nil }
         let left = max(0, limit - now)
-        return final ? max(0.2, min(left + 0.05 * limit, 0.1 * limit)) : max(0.1, min(0.05 * limit, left))
+        return final ? max(0.05, left - 0.05) : max(0.05, min(0.03 * limit, left))
     }
 
     func finish(_ data: ProblemData, _ s: Solution, iterations: Int, seconds: Double) -> SolveResult {

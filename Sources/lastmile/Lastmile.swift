@@ -11,6 +11,7 @@ struct Lastmile: AsyncParsableCommand {
             // One line per subcommand; each lives in its own file.
             Version.self,
             Solve.self,
+            BenchCommand.self,
         ])
 }
 
