@@ -238,7 +238,8 @@ struct LocalSearch {
         }
         var loop = 0
         var improved = true
-        while improved {
+        // At least two loops: moves into empty routes start with the second (as in HGS-CVRP).
+        while improved || loop < 2 {
             improved = false
             loop += 1
             for u in order {
@@ -292,6 +293,8 @@ struct LocalSearch {
             if seen & bit != 0 { continue }
             seen |= bit
             if relocate(u, after: r, 0) { return true }
+            // Split u's route after u: its tail becomes a new route.
+            if type[r] == type[routeOf[u]], twoOptStar(u, r, 0) { return true }
         }
         return false
     }
