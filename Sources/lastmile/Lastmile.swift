@@ -17,6 +17,8 @@ struct Lastmile: AsyncParsableCommand {
             BenchCFLP.self,
             SimulateCommand.self,
             ServeCommand.self,
+            Solve.self,
+            BenchCommand.self,
         ])
 }
 
