@@ -11,7 +11,7 @@ let routingSettings: [SwiftSetting] = strict + [.unsafeFlags(["-Ounchecked"], .w
 
 let package = Package(
     name: "Lastmile",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lastmile", targets: ["lastmile"]),
         .library(name: "GLPK", targets: ["GLPK"]),

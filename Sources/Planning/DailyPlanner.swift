@@ -2,14 +2,18 @@ import Allocation
 import Foundation
 import RoadNetwork
 import Routing
+import Synchronization
 
 public struct PlanOptions: Sendable {
     public var seed: UInt64
     /// Routes each warehouse's vans; the pipeline never picks a solver itself.
     public var solver: any RoutingSolver
     public var solverName: String
-    /// Per warehouse, seconds; nil: the solver's default.
+    /// Per warehouse, seconds: a cap on top of the iteration budget (nil: none). A cap that binds
+    /// makes the plan depend on machine speed; the iteration budget alone keeps it reproducible.
     public var routingTimeLimit: Double?
+    /// Per warehouse, solver iterations (nil: the solver's default).
+    public var routingIterations: Int?
     public var allocationTimeLimit: Double
     /// Re-planning: routes kept exactly as they are (already dispatched). Their orders are not
     /// planned again, their pickup points stay with their warehouse, and their vans only make
@@ -18,17 +22,36 @@ public struct PlanOptions: Sendable {
     /// Vans out of service (vehicle ids such as "VAN-M-3"): no new route uses them.
     public var unavailableVehicles: Set<String>
 
-    public init(seed: UInt64 = 1, solver: any RoutingSolver = GreedySolver(),
-                solverName: String = "greedy (cheapest insertion + relocate)",
-                routingTimeLimit: Double? = nil, allocationTimeLimit: Double = 30,
+    public init(seed: UInt64 = 1, solver: any RoutingSolver = HGSSolver(),
+                solverName: String = "hybrid genetic search",
+                routingTimeLimit: Double? = nil, routingIterations: Int? = PlanOptions.defaultRoutingIterations,
+                allocationTimeLimit: Double = 30,
                 locked: [PlannedRoute] = [], unavailableVehicles: Set<String> = []) {
         self.seed = seed
         self.solver = solver
         self.solverName = solverName
         self.routingTimeLimit = routingTimeLimit
+        self.routingIterations = routingIterations
         self.allocationTimeLimit = allocationTimeLimit
         self.locked = locked
         self.unavailableVehicles = unavailableVehicles
+    }
+}
+
+extension PlanOptions {
+    /// Enough for a warehouse's day (about 50 pickup points) to settle; measured with
+    /// `lastmile plan --iterations`.
+    public static let defaultRoutingIterations = 2_000
+
+    /// The greedy construction: fast, modest routes (tests of the pipeline's plumbing).
+    public static func greedy(seed: UInt64 = 1) -> PlanOptions {
+        PlanOptions(seed: seed, solver: GreedySolver(), solverName: "greedy (cheapest insertion + relocate)",
+                    routingIterations: nil)
+    }
+
+    /// Hybrid genetic search with `iterations` per warehouse; 0: the greedy construction alone.
+    public static func routing(seed: UInt64 = 1, iterations: Int = defaultRoutingIterations) -> PlanOptions {
+        iterations == 0 ? greedy(seed: seed) : PlanOptions(seed: seed, routingIterations: iterations)
     }
 }
 
@@ -112,13 +135,26 @@ public enum DailyPlanner {
             for o in d.orders { unassigned.append(UnassignedOrder(orderId: o.orderId, pickupPointId: p.id, reason: reason)) }
         }
 
-        // 6. Route each warehouse.
-        var routes: [PlannedRoute] = []
+        // 6. Route each warehouse; the warehouses are independent, so they share the cores.
+        var problems: [(warehouse: Int, drops: [Drop], data: ProblemData)] = []
         for w in scenario.warehouses.indices {
             let mine = demands.indices.filter { assignment.result.facilityOf[$0] == w }.flatMap { drops[w][$0] }
             guard !mine.isEmpty else { continue }
-            let data = try ctx.problem(warehouse: w, drops: mine, matrix: matrix)
-            let result = options.solver.solve(data, parameters: SolveParameters(seed: options.seed, timeLimit: options.routingTimeLimit))
+            problems.append((w, mine, try ctx.problem(warehouse: w, drops: mine, matrix: matrix)))
+        }
+        let parameters = SolveParameters(seed: options.seed, timeLimit: options.routingTimeLimit,
+                                         maxIterations: options.routingIterations)
+        let solved = Mutex([SolveResult?](repeating: nil, count: problems.count))
+        let solver = options.solver
+        let inputs = problems.map(\.data)
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { k in
+            let result = solver.solve(inputs[k], parameters: parameters)
+            solved.withLock { $0[k] = result }
+        }
+        let results = solved.withLock { $0 }
+        var routes: [PlannedRoute] = []
+        for (k, (w, mine, data)) in problems.enumerated() {
+            let result = results[k]!
             let check = data.evaluate(result.solution)
             guard check.isFeasible else {
                 throw GeneralError(.planning, "the routing solver returned an infeasible plan for \(scenario.warehouses[w].id): \(check.violations.prefix(3).joined(separator: "; "))")

@@ -53,7 +53,8 @@ public struct HGSSolver: RoutingSolver {
         var population = Population(sd)
         var maxDemand = 1
         for l in sd.active { maxDemand = max(maxDemand, sd.demand[l].max()) }
-        var w = Penalties(load: max(0.1, min(1000, Double(sd.maxArcCost) / Double(maxDemand))), time: 1)
+        let unit = sd.penaltyUnit
+        var w = Penalties(load: max(0.1 * unit, min(1000 * unit, Double(sd.maxArcCost) / Double(maxDemand))), time: unit)
         var pool = RoutePool(sd)
 
         var best: Individual?
@@ -114,6 +115,13 @@ public struct HGSSolver: RoutingSolver {
         }
 
         search.setPenalties(w)
+        // The greedy construction as one more starting point: Split cuts giant tours into single
+        // trips, so on multi-trip fleets the random starts alone are slow to find feasibility.
+        if sd.hasMultiTrip, let routes = slotRoutes(
+            of: GreedySolver().solve(data, parameters: SolveParameters(seed: parameters.seed)).solution, sd) {
+            let routed = Set(routes.joined())
+            educate(routes, unrouted: sd.active.filter { !routed.contains($0) })
+        }
         initialise()
         var nextPoolSolve = 0.25
         while !stop() {
@@ -124,8 +132,8 @@ public struct HGSSolver: RoutingSolver {
             educate(splitter.split(child, w), unrouted: [])
 
             if iteration % 100 == 0 {
-                w.load = adapt(w.load, loadFeasible)
-                if sd.hasTimes { w.time = adapt(w.time, timeFeasible) }
+                w.load = adapt(w.load, loadFeasible, unit: unit)
+                if sd.hasTimes { w.time = adapt(w.time, timeFeasible, unit: unit) }
                 loadFeasible.removeAll(keepingCapacity: true)
                 timeFeasible.removeAll(keepingCapacity: true)
                 search.setPenalties(w)
@@ -164,11 +172,11 @@ public struct HGSSolver: RoutingSolver {
 
     /// Vidal et al. (2012): raise a weight when too few offspring are feasible, lower it when
     /// too many are.
-    func adapt(_ weight: Double, _ outcomes: [Bool]) -> Double {
+    func adapt(_ weight: Double, _ outcomes: [Bool], unit: Double) -> Double {
         guard !outcomes.isEmpty else { return weight }
         let share = Double(outcomes.filter { $0 }.count) / Double(outcomes.count)
-        if share < options.targetFeasible - 0.05 { return min(100_000, weight * 1.2) }
-        if share > options.targetFeasible + 0.05 { return max(0.1, weight * 0.85) }
+        if share < options.targetFeasible - 0.05 { return min(100_000 * unit, weight * 1.2) }
+        if share > options.targetFeasible + 0.05 { return max(0.1 * unit, weight * 0.85) }
         return weight
     }
 
@@ -182,6 +190,27 @@ public struct HGSSolver: RoutingSolver {
         SolveResult(solution: s, evaluation: data.evaluate(s), unassigned: data.explainUnassigned(s),
                      iterations: iterations, seconds: seconds)
     }
+}
+
+/// A `Solution` in route slots (reloads as depot locations); nil when it uses more vehicles of a
+/// type than the search has slots for, or routes a client the search leaves out.
+func slotRoutes(of s: Solution, _ sd: SearchData) -> SlotRoutes? {
+    var routes = SlotRoutes(repeating: [], count: sd.slotType.count)
+    var free: [[Int]] = [[Int]](repeating: [], count: sd.types)
+    for (slot, t) in sd.slotType.enumerated().reversed() { free[t].append(slot) }
+    for r in s.routes where !r.isEmpty {
+        guard let slot = free[r.vehicleType].popLast() else { return nil }
+        var seq: [Int] = []
+        for (k, trip) in r.trips.enumerated() {
+            if k > 0 { seq.append(sd.typeDepot[r.vehicleType]) }
+            for c in trip {
+                guard sd.isActive[c + sd.depots] else { return nil }
+                seq.append(c + sd.depots)
+            }
+        }
+        routes[slot] = seq
+    }
+    return routes
 }
 
 /// Slot routes (reloads as depot locations) to a `Solution` of client indices and trips.

@@ -28,6 +28,8 @@ public struct ServerConfig: Sendable {
     public var maxSpoolOrders: Int = 200_000
     public var seed: UInt64 = 1
     public var routingTimeLimit: Double?
+    /// Hybrid genetic search iterations per warehouse; 0: the greedy construction alone.
+    public var routingIterations: Int = PlanOptions.defaultRoutingIterations
     /// A route whose departure time has passed counts as dispatched when re-planning.
     public var departedCountsAsDispatched: Bool = true
     /// Plans at each cut-off on its own (off: only `POST /v1/plans`).
@@ -41,7 +43,7 @@ public struct ServerConfig: Sendable {
 
     static let fileKeys = ["scenario", "db", "host", "port", "spool", "spool_interval_seconds", "read_access", "cutoff", "waves",
                            "warehouses", "max_body_bytes", "max_batch_orders", "max_spool_orders", "seed",
-                           "routing_time_limit_seconds", "departed_counts_as_dispatched", "scheduler", "log_format"]
+                           "routing_time_limit_seconds", "routing_iterations", "departed_counts_as_dispatched", "scheduler", "log_format"]
 
     /// Reads a config file over the defaults. Paths in it are relative to the file's directory.
     public mutating func apply(file: String) throws {
@@ -100,6 +102,7 @@ public struct ServerConfig: Sendable {
             case "max_spool_orders": maxSpoolOrders = try int(1...10_000_000)
             case "seed": seed = UInt64(try int(0...Int.max))
             case "routing_time_limit_seconds": routingTimeLimit = try number()
+            case "routing_iterations": routingIterations = try int(0...10_000_000)
             case "departed_counts_as_dispatched": departedCountsAsDispatched = try bool()
             case "scheduler": scheduler = try bool()
             case "log_format":

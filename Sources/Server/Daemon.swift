@@ -27,8 +27,7 @@ public struct Daemon: Sendable {
         let calendar = try CutoffCalendar(scenario: scenario, config: config)
         var planning = scenario
         planning.cutoff = calendar.latest
-        var options = PlanOptions()
-        options.seed = config.seed
+        var options = PlanOptions.routing(seed: config.seed, iterations: config.routingIterations)
         options.routingTimeLimit = config.routingTimeLimit
         let setup = PlanningSetup(scenario: planning, travel: try TravelTimes.choose(for: scenario, scenarioFile: file), options: options)
         let store = try Store(path: config.database)

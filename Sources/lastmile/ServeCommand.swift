@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Spool directory watched for *.jsonl order files.")
     var spool: String?
 
+    @Option(help: "Routing iterations per warehouse (hybrid genetic search); 0: the greedy construction alone.")
+    var routingIterations: Int?
+
     @Option(help: "Log format: text or json.")
     var logFormat: String?
 
@@ -41,6 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
             if let host { c.host = host }
             if let port { c.port = port }
             if let spool { c.spool = spool }
+            if let routingIterations {
+                guard routingIterations >= 0 else { throw InputError(field: "--routing-iterations", "must be 0 or more, got \(routingIterations)") }
+                c.routingIterations = routingIterations
+            }
             if let logFormat {
                 guard let f = ServerConfig.LogFormat(rawValue: logFormat) else { throw InputError(field: "--log-format", "must be text or json") }
                 c.logFormat = f

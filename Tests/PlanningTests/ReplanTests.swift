@@ -19,7 +19,7 @@ import Testing
         let (v1, d1, _) = try planAndCheck(s, book, name: "replan-v1")
         try? FileManager.default.removeItem(atPath: d1)
         let kept = [v1.routes[0]]
-        let (v2, dir, report) = try planAndCheck(s, book, options: PlanOptions(locked: kept), name: "replan-v2")
+        let (v2, dir, report) = try planAndCheck(s, book, options: greedyOptions(locked: kept), name: "replan-v2")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         #expect(v2.routes.contains(kept[0]))
@@ -43,7 +43,7 @@ import Testing
         let w = one.warehouses.firstIndex { $0.id == kept.warehouseId }!
         let t = one.warehouses[w].vehicleTypes.firstIndex { $0.id == kept.vehicleTypeId }!
         one.warehouses[w].vehicleTypes[t].maxTrips = 1
-        let (v2, dir, report) = try planAndCheck(one, book, options: PlanOptions(locked: [kept]), name: "replan-maxtrips-v2")
+        let (v2, dir, report) = try planAndCheck(one, book, options: greedyOptions(locked: [kept]), name: "replan-maxtrips-v2")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         #expect(v2.routes.filter { $0.vehicleId == kept.vehicleId } == [kept])
@@ -54,7 +54,7 @@ import Testing
         let (v1, d1, _) = try planAndCheck(s, book, name: "replan-out-v1")
         try? FileManager.default.removeItem(atPath: d1)
         let van = v1.routes[0].vehicleId
-        let (v2, dir, report) = try planAndCheck(s, book, options: PlanOptions(unavailableVehicles: [van]), name: "replan-out-v2")
+        let (v2, dir, report) = try planAndCheck(s, book, options: greedyOptions(unavailableVehicles: [van]), name: "replan-out-v2")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         #expect(!v2.routes.contains { $0.vehicleId == van })
@@ -64,18 +64,18 @@ import Testing
     @Test func keptRoutesMustMatchTheScenarioAndTheBook() throws {
         let (s, book) = try smallCity()
         let travel = try TravelTimes.choose(for: s, scenarioFile: nil)
-        let v1 = try DailyPlanner.plan(scenario: s, orders: book, travel: travel)
+        let v1 = try DailyPlanner.plan(scenario: s, orders: book, travel: travel, options: .greedy())
         var route = v1.routes[0]
         let missing = OrderBook(deliveryDate: book.deliveryDate, orders: book.orders.filter { $0.orderId != route.stops[0].orderIds[0] })
         #expect(throws: GeneralError(.input, "kept route \(route.routeId): order \(route.stops[0].orderIds[0]) is not in the order book")) {
-            try DailyPlanner.plan(scenario: s, orders: missing, travel: travel, options: PlanOptions(locked: [route]))
+            try DailyPlanner.plan(scenario: s, orders: missing, travel: travel, options: greedyOptions(locked: [route]))
         }
         route.vehicleId = route.vehicleTypeId + "-9"
         #expect(throws: GeneralError(.input, "kept route \(route.routeId): \(route.warehouseId) has no vehicle \(route.vehicleId) of type \(route.vehicleTypeId)")) {
-            try DailyPlanner.plan(scenario: s, orders: book, travel: travel, options: PlanOptions(locked: [route]))
+            try DailyPlanner.plan(scenario: s, orders: book, travel: travel, options: greedyOptions(locked: [route]))
         }
         #expect(throws: GeneralError(.input, "kept route \(v1.routes[0].routeId): order \(v1.routes[0].stops[0].orderIds[0]) is on two kept routes")) {
-            try DailyPlanner.plan(scenario: s, orders: book, travel: travel, options: PlanOptions(locked: [v1.routes[0], v1.routes[0]]))
+            try DailyPlanner.plan(scenario: s, orders: book, travel: travel, options: greedyOptions(locked: [v1.routes[0], v1.routes[0]]))
         }
     }
 }

@@ -42,7 +42,7 @@ func temporaryDirectory(_ name: String) throws -> String {
 }
 
 /// Plans, writes the documents and runs the independent checker over what was written.
-func planAndCheck(_ scenario: Scenario, _ book: OrderBook, options: PlanOptions = PlanOptions(),
+func planAndCheck(_ scenario: Scenario, _ book: OrderBook, options: PlanOptions = .greedy(),
                   name: String) throws -> (plan: Plan, dir: String, report: PlanCheckReport) {
     let travel = try TravelTimes.choose(for: scenario, scenarioFile: nil)
     let plan = try DailyPlanner.plan(scenario: scenario, orders: book, travel: travel, options: options)
@@ -56,4 +56,12 @@ func planAndCheck(_ scenario: Scenario, _ book: OrderBook, options: PlanOptions 
     try Data(orderLines.utf8).write(to: URL(fileURLWithPath: dir + "/orders.input.jsonl"))
     let report = PlanChecker.check(outputDirectory: dir, scenarioFile: dir + "/scenario.input.json", ordersFile: dir + "/orders.input.jsonl")
     return (plan, dir, report)
+}
+
+/// The greedy construction with re-planning inputs: these tests are about what re-planning keeps.
+func greedyOptions(locked: [PlannedRoute] = [], unavailableVehicles: Set<String> = []) -> PlanOptions {
+    var o = PlanOptions.greedy()
+    o.locked = locked
+    o.unavailableVehicles = unavailableVehicles
+    return o
 }

@@ -22,7 +22,7 @@ import Testing
 
         init(db: String) throws {
             process.executableURL = URL(fileURLWithPath: CrashTests.binary)
-            process.arguments = ["serve", "--scenario", CrashTests.scenario, "--db", db, "--port", "0"]
+            process.arguments = ["serve", "--scenario", CrashTests.scenario, "--db", db, "--port", "0", "--routing-iterations", "0"]
             process.environment = ["LASTMILE_TOKEN": token, "PATH": "/usr/bin:/bin"]
             let out = Pipe()
             process.standardOutput = out

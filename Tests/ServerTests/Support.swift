@@ -47,6 +47,7 @@ struct Harness {
         c.database = dir + "/lastmile.db"
         c.writeToken = token
         c.scheduler = false
+        c.routingIterations = 0   // the greedy construction: the tests are about the daemon, not the routes
         edit(&c)
         clock = TestClock(now)
         var logger = Logger(label: "test")

@@ -4,7 +4,7 @@
 extension LocalSearch {
     mutating func insertionPass() -> Bool {
         var improved = false
-        let eps = LocalSearch.eps
+        let eps = self.eps
         // Remove optional clients that cost more than their penalty.
         for u in order where routeOf[u] >= 0 && !sd.required[u - sd.depots] {
             let r = routeOf[u], p = posOf[u]
@@ -60,7 +60,7 @@ extension LocalSearch {
             let t = type[r]
             let seq = stops(r, 1, len[r] - 2)
             let k = seq.filter { $0 < sd.depots }.count
-            var best = cost[r] - LocalSearch.eps
+            var best = cost[r] - self.eps
             var bestSeq: [Int]?
             // Remove a reload, and optionally put it elsewhere.
             for i in seq.indices where seq[i] < sd.depots {

@@ -51,10 +51,15 @@ struct LocalSearch {
     /// SWAP* cache: best three insertion positions of a client in a route (Vidal 2022, §4).
     var insertCache: [ThreeBest]
     var useSwapStar = true
-    static let eps = 1e-6
+    /// Smallest gain that counts as an improvement. Relative to the cost unit: with costs in fine
+    /// money units, route costs reach 1e15 and rounding noise alone could make moves cycle.
+    let eps: Double
+    /// Loops of one `run` at most: a safety net against cycling, far above what a run needs.
+    static let maxLoops = 1_000
 
     init(_ sd: SearchData, rng: RNG) {
         self.sd = sd
+        eps = 1e-5 * sd.penaltyUnit
         R = sd.slotType.count
         // Longest route: every client plus one reload per extra trip.
         S = sd.active.count + 2 + (sd.maxTrips.max() ?? 1)
@@ -239,7 +244,7 @@ struct LocalSearch {
         var loop = 0
         var improved = true
         // At least two loops: moves into empty routes start with the second (as in HGS-CVRP).
-        while improved || loop < 2 {
+        while (improved || loop < 2) && loop < LocalSearch.maxLoops {
             improved = false
             loop += 1
             for u in order {

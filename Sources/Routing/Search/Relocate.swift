@@ -24,7 +24,7 @@ extension LocalSearch {
         let ru = routeOf[u], pu = posOf[u]
         let tu = type[ru], tv = type[rv]
         if pv >= len[rv] - 1 { return false }
-        let eps = LocalSearch.eps
+        let eps = self.eps
         let a = at(ru, pu - 1), b = at(ru, pu + 1), x = at(rv, pv), y = at(rv, pv + 1)
         if ru != rv {
             if sd.hasRestrictions && !sd.allows(tv, u) { return false }
@@ -73,7 +73,7 @@ extension LocalSearch {
         let x = at(ru, pu + 1)
         guard x >= sd.depots, pv < len[rv] - 1 else { return false }
         let tu = type[ru], tv = type[rv]
-        let eps = LocalSearch.eps
+        let eps = self.eps
         let a = at(ru, pu - 1), b = at(ru, pu + 2), c = at(rv, pv), e = at(rv, pv + 1)
         if ru != rv {
             if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tv, x)) { return false }

@@ -53,6 +53,10 @@ final class SearchData: @unchecked Sendable {
     /// the time-window aware correlation of Vidal et al. (2013).
     let neighbours: [[Int]]
     let maxArcCost: Int
+    /// Cost of a unit of distance or time, whichever is dearer (1 on the classic benchmarks): the
+    /// scale of the penalty weights, so that instances with costs in fine money units are
+    /// penalised as firmly as those with costs in distance units.
+    let penaltyUnit: Double
 
     init(_ data: ProblemData, granularity: Int) {
         self.data = data
@@ -81,15 +85,23 @@ final class SearchData: @unchecked Sendable {
         let maxDistCost = data.vehicleTypes.map(\.distanceCost).max() ?? 1
         let maxFixed = data.vehicleTypes.map(\.fixedCost).max() ?? 0
         maxArcCost = maxArc * max(1, maxDistCost)
+        penaltyUnit = Double(max(1, maxDistCost, data.vehicleTypes.map(\.durationCost).max() ?? 1))
         // Dropping a required client must cost more than any route could: big but far from overflow.
         let big = Double(max(1, maxArcCost) * 4 + maxFixed) * 1000 + 1e6
+        // Several load dimensions (crates and grams, say) are brought to one scale, so that an
+        // excess in each weighs the same share of a vehicle: dimension k is multiplied by the
+        // largest capacity of all dimensions over its own largest capacity.
+        var dimCap = [Int](repeating: 0, count: data.dimensions)
+        for vt in data.vehicleTypes { for k in 0..<data.dimensions { dimCap[k] = max(dimCap[k], vt.capacity[k]) } }
+        let top = dimCap.max() ?? 1
+        let scale = dimCap.map { c in c <= 0 || c >= Int.max / 8 || top >= Int.max / 8 ? 1 : max(1, top / c) }
         var req: [Bool] = []
         var optional = false
         for c in 0..<N {
             let cl = data.clients[c], l = D + c
             early[l] = cl.earliest; late[l] = cl.latest; service[l] = cl.serviceDuration
             var q = Load.zero
-            for k in 0..<data.dimensions { q[k] = cl.demand[k] }
+            for k in 0..<data.dimensions { q[k] = cl.demand[k] * scale[k] }
             demand[l] = q
             dropPenalty[l] = cl.required ? big : Double(cl.penalty)
             req.append(cl.required)
@@ -105,7 +117,7 @@ final class SearchData: @unchecked Sendable {
         var caps: [Load] = []
         for vt in data.vehicleTypes {
             var cap = Load(repeating: Int.max / 4)
-            for k in 0..<data.dimensions { cap[k] = vt.capacity[k] }
+            for k in 0..<data.dimensions { cap[k] = vt.capacity[k] >= Int.max / 8 ? vt.capacity[k] : vt.capacity[k] * scale[k] }
             caps.append(cap)
         }
         capacity = caps

@@ -5,7 +5,7 @@ extension LocalSearch {
         let ru = routeOf[u], rv = routeOf[v]
         var pu = posOf[u], pv = posOf[v]
         let tu = type[ru], tv = type[rv]
-        let eps = LocalSearch.eps
+        let eps = self.eps
         if ru != rv {
             if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tu, v)) { return false }
             let a = at(ru, pu - 1), b = at(ru, pu + 1), c = at(rv, pv - 1), e = at(rv, pv + 1)
@@ -55,7 +55,7 @@ extension LocalSearch {
         let x = at(ru, pu + 1)
         let tu = type[ru], tv = type[rv]
         if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tv, x)) { return false }
-        let eps = LocalSearch.eps
+        let eps = self.eps
         let a = at(ru, pu - 1), b = at(ru, pu + 2), c = at(rv, pv - 1)
         for k in 1...2 {
             if k == 2 && (pv + 1 >= len[rv] - 1 || at(rv, pv + 1) < sd.depots) { break }

@@ -74,7 +74,7 @@ extension LocalSearch {
         let cap1 = sd.capacity[t1], cap2 = sd.capacity[t2]
         let load1 = total(r1).load.head, load2 = total(r2).load.head
         let pen1 = w.load * Double(excess(load1, cap1)), pen2 = w.load * Double(excess(load2, cap2))
-        var bestCost = -LocalSearch.eps
+        var bestCost = -self.eps
         var bu = -1, bv = -1, bpu = -1, bpv = -1   // u goes after bpu in r2, v after bpv in r1
         for pu in 1..<(len[r1] - 1) {
             let u = at(r1, pu)
@@ -130,7 +130,7 @@ extension LocalSearch {
             if bu >= 0 && p == bpu { seq2.append(bu) }
         }
         let new1 = evaluate(seq1, type: t1), new2 = evaluate(seq2, type: t2)
-        guard routeCost(new1, r1) + routeCost(new2, r2) - cost[r1] - cost[r2] < -LocalSearch.eps else { return false }
+        guard routeCost(new1, r1) + routeCost(new2, r2) - cost[r1] - cost[r2] < -self.eps else { return false }
         write(r1, seq1); write(r2, seq2)
         applied(r1, r2)
         return true

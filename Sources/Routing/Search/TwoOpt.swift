@@ -8,7 +8,7 @@ extension LocalSearch {
         guard pv > pu + 1 else { return false }
         // Reverse positions pu+1 … pv.
         let t = type[r]
-        let eps = LocalSearch.eps
+        let eps = self.eps
         let a = at(r, pu), b = at(r, pu + 1), c = at(r, pv), e = at(r, pv + 1)
         if sd.symmetric {
             let lb = sd.distCost[t] * (sd.d(a, c) + sd.d(b, e) - sd.d(a, b) - sd.d(c, e))
@@ -35,7 +35,7 @@ extension LocalSearch {
     mutating func twoOptStar(_ u: Int, _ rv: Int, _ pv: Int) -> Bool {
         let ru = routeOf[u], pu = posOf[u]
         let tu = type[ru], tv = type[rv]
-        let eps = LocalSearch.eps
+        let eps = self.eps
         let v = at(rv, pv), x = at(ru, pu + 1), y = at(rv, pv + 1)
         if sd.distCost[tu] == sd.distCost[tv] {
             var lb = sd.distCost[tu] * (sd.d(u, y) + sd.d(v, x) - sd.d(u, x) - sd.d(v, y))
