@@ -28,7 +28,7 @@ struct SimulateCommand: AsyncParsableCommand {
     var timeLimit: Double?
 
     @Option(help: "Routing iterations per warehouse and day (hybrid genetic search); 0: the greedy construction alone.")
-    var iterations: Int = 500
+    var iterations: Int = 300
 
     @Option(help: "Variants simulated at once (default: the number of cores).")
     var jobs: Int?

@@ -60,6 +60,9 @@ struct RoutePool {
     }
 
     /// Solves the set-partitioning model over the pool; returns a better solution, or nil.
+    /// Branch-and-bound nodes of one untimed recombination at most.
+    static let untimedNodeLimit = 2_000
+
     mutating func recombine(_ best: Individual, _ w: Penalties, seconds: Double?) -> Individual? {
         for (slot, seq) in best.routes.enumerated() where !seq.isEmpty { insert(type: sd.slotType[slot], seq: seq) }
         guard entries.count > best.routes.filter({ !$0.isEmpty }).count else { return nil }
@@ -95,6 +98,15 @@ struct RoutePool {
         for u in best.unrouted { if let s = slack[u] { start[s.index] = 1 } }
         var options = SolveOptions()
         options.timeLimit = seconds
+        if seconds == nil {
+            // Untimed (an iteration budget): a clock would make the result depend on the machine,
+            // so the work is capped by node relaxations instead, which GLPK visits in a fixed order.
+            var nodes = 0
+            options.callback = { ctx in
+                if ctx.reason == .relaxation { nodes += 1 }
+                return nodes > RoutePool.untimedNodeLimit
+            }
+        }
         options.start = model.maxViolation(start) < 1e-9 ? start : nil
         guard let result = try? model.solve(options), result.hasPoint else { return nil }
 
