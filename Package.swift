@@ -6,10 +6,12 @@ import PackageDescription
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 // Hot solver loops: whole-module optimisation is on in release; bounds checks stay on.
 let solver: [SwiftSetting] = strict
+// Routing only: its innermost loops index flat buffers whose bounds the search maintains itself.
+let routingSettings: [SwiftSetting] = strict + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "Lastmile",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "lastmile", targets: ["lastmile"]),
         .library(name: "GLPK", targets: ["GLPK"]),
@@ -38,9 +40,11 @@ let package = Package(
             dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: solver
         ),
-        .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: solver),
+        .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: routingSettings),
         .target(name: "Allocation", dependencies: ["GLPK"], swiftSettings: solver),
         .target(name: "AllocationBench", dependencies: ["Allocation"], swiftSettings: strict),
+        // Benchmark runner behind `lastmile bench` and tools/bench (no domain imports).
+        .target(name: "Benchmarks", dependencies: ["Routing"], swiftSettings: strict),
         .target(
             name: "Planning",
             dependencies: ["Routing", "Allocation", "RoadNetwork"],
@@ -70,7 +74,7 @@ let package = Package(
             name: "lastmile",
             dependencies: [
                 "Planning", "PlanCheck", "Routing", "Allocation", "AllocationBench", "RoadNetwork", "Server",
-                "Simulation", "Store",
+                "Simulation", "Store", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -80,15 +84,17 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"], swiftSettings: strict),
         .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Routing"], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "GLPK", "Routing"], swiftSettings: strict),
         .testTarget(
             name: "PlanningTests", dependencies: ["Planning", "PlanCheck", "Routing", "RoadNetwork"],
             exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Planning"], swiftSettings: strict),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Planning",
+                // `lastmile` so that the crash test finds the built executable beside the tests.
+                "Server", "Store", "Planning", "PlanCheck", "lastmile",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

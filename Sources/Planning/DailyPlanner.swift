@@ -2,24 +2,56 @@ import Allocation
 import Foundation
 import RoadNetwork
 import Routing
+import Synchronization
 
 public struct PlanOptions: Sendable {
     public var seed: UInt64
     /// Routes each warehouse's vans; the pipeline never picks a solver itself.
     public var solver: any RoutingSolver
     public var solverName: String
-    /// Per warehouse, seconds; nil: the solver's default.
+    /// Per warehouse, seconds: a cap on top of the iteration budget (nil: none). A cap that binds
+    /// makes the plan depend on machine speed; the iteration budget alone keeps it reproducible.
     public var routingTimeLimit: Double?
+    /// Per warehouse, solver iterations (nil: the solver's default).
+    public var routingIterations: Int?
     public var allocationTimeLimit: Double
+    /// Re-planning: routes kept exactly as they are (already dispatched). Their orders are not
+    /// planned again, their pickup points stay with their warehouse, and their vans only make
+    /// further trips after them (trip count, shift and reload still respected).
+    public var locked: [PlannedRoute]
+    /// Vans out of service (vehicle ids such as "VAN-M-3"): no new route uses them.
+    public var unavailableVehicles: Set<String>
 
-    public init(seed: UInt64 = 1, solver: any RoutingSolver = GreedySolver(),
-                solverName: String = "greedy (cheapest insertion + relocate)",
-                routingTimeLimit: Double? = nil, allocationTimeLimit: Double = 30) {
+    public init(seed: UInt64 = 1, solver: any RoutingSolver = HGSSolver(),
+                solverName: String = "hybrid genetic search",
+                routingTimeLimit: Double? = nil, routingIterations: Int? = PlanOptions.defaultRoutingIterations,
+                allocationTimeLimit: Double = 30,
+                locked: [PlannedRoute] = [], unavailableVehicles: Set<String> = []) {
         self.seed = seed
         self.solver = solver
         self.solverName = solverName
         self.routingTimeLimit = routingTimeLimit
+        self.routingIterations = routingIterations
         self.allocationTimeLimit = allocationTimeLimit
+        self.locked = locked
+        self.unavailableVehicles = unavailableVehicles
+    }
+}
+
+extension PlanOptions {
+    /// Enough for a warehouse's day (about 50 pickup points) to settle; measured with
+    /// `lastmile plan --iterations`.
+    public static let defaultRoutingIterations = 2_000
+
+    /// The greedy construction: fast, modest routes (tests of the pipeline's plumbing).
+    public static func greedy(seed: UInt64 = 1) -> PlanOptions {
+        PlanOptions(seed: seed, solver: GreedySolver(), solverName: "greedy (cheapest insertion + relocate)",
+                    routingIterations: nil)
+    }
+
+    /// Hybrid genetic search with `iterations` per warehouse; 0: the greedy construction alone.
+    public static func routing(seed: UInt64 = 1, iterations: Int = defaultRoutingIterations) -> PlanOptions {
+        iterations == 0 ? greedy(seed: seed) : PlanOptions(seed: seed, routingIterations: iterations)
     }
 }
 
@@ -38,14 +70,16 @@ public enum DailyPlanner {
         guard let tz = TimeZone(identifier: scenario.timeZone) else {
             throw InputError(field: "time_zone", "unknown time zone \"\(scenario.timeZone)\"")
         }
-        let ctx = Context(scenario: scenario, clock: DayClock(date: book.deliveryDate, timeZone: tz))
+        let clock = DayClock(date: book.deliveryDate, timeZone: tz)
+        let ctx = Context(scenario: scenario, clock: clock,
+                          fleet: try Fleet.build(scenario: scenario, clock: clock, book: book, options: options))
         var unassigned: [UnassignedOrder] = []
 
         // 1. Cut-off: orders completed after it belong to the next delivery day.
         let cutoffClock = DayClock(date: book.deliveryDate.adding(days: -1), timeZone: tz)
         let cutoff = cutoffClock.epochSeconds(at: scenario.cutoff.seconds)
         var accepted: [Order] = []
-        for o in book.orders {
+        for o in book.orders where !ctx.fleet.keptOrders.contains(o.orderId) {
             if o.completedAt.epochSeconds > cutoff {
                 unassigned.append(UnassignedOrder(
                     orderId: o.orderId, pickupPointId: o.pickupPointId,
@@ -89,13 +123,26 @@ public enum DailyPlanner {
             for o in d.orders { unassigned.append(UnassignedOrder(orderId: o.orderId, pickupPointId: p.id, reason: reason)) }
         }
 
-        // 6. Route each warehouse.
-        var routes: [PlannedRoute] = []
+        // 6. Route each warehouse; the warehouses are independent, so they share the cores.
+        var problems: [(warehouse: Int, drops: [Drop], data: ProblemData)] = []
         for w in scenario.warehouses.indices {
             let mine = demands.indices.filter { assignment.result.facilityOf[$0] == w }.flatMap { drops[w][$0] }
             guard !mine.isEmpty else { continue }
-            let data = try ctx.problem(warehouse: w, drops: mine, matrix: matrix)
-            let result = options.solver.solve(data, parameters: SolveParameters(seed: options.seed, timeLimit: options.routingTimeLimit))
+            problems.append((w, mine, try ctx.problem(warehouse: w, drops: mine, matrix: matrix)))
+        }
+        let parameters = SolveParameters(seed: options.seed, timeLimit: options.routingTimeLimit,
+                                         maxIterations: options.routingIterations)
+        let solved = Mutex([SolveResult?](repeating: nil, count: problems.count))
+        let solver = options.solver
+        let inputs = problems.map(\.data)
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { k in
+            let result = solver.solve(inputs[k], parameters: parameters)
+            solved.withLock { $0[k] = result }
+        }
+        let results = solved.withLock { $0 }
+        var routes: [PlannedRoute] = []
+        for (k, (w, mine, data)) in problems.enumerated() {
+            let result = results[k]!
             let check = data.evaluate(result.solution)
             guard check.isFeasible else {
                 throw GeneralError(.planning, "the routing solver returned an infeasible plan for \(scenario.warehouses[w].id): \(check.violations.prefix(3).joined(separator: "; "))")
@@ -110,6 +157,7 @@ public enum DailyPlanner {
             routes += ctx.plannedRoutes(warehouse: w, solution: result.solution, data: data, drops: mine)
         }
 
+        routes = ctx.fleet.merge(kept: options.locked, new: routes, scenario: scenario)
         unassigned.sort { $0.orderId < $1.orderId }
         let allocation = AllocationSummary(
             status: assignment.result.status == .optimal ? "optimal" : "feasible (time limit)",
@@ -142,10 +190,10 @@ public enum DailyPlanner {
         var costs: [[Int?]] = []
         for (i, d) in demands.enumerated() {
             costs.append(s.warehouses.indices.map { w -> Int? in
-                guard why[w][i] == nil,
-                      let c = ctx.estimatedDeliveryCost(crates: d.load.crates, point: d.point, warehouse: w, matrix: matrix)
-                else { return nil }
-                return Int(c.rounded())
+                guard why[w][i] == nil else { return nil }
+                if let pin = ctx.fleet.pinned[s.pickupPoints[d.point].id], pin != w { return nil }
+                return ctx.estimatedDeliveryCost(crates: d.load.crates, point: d.point, warehouse: w, matrix: matrix)
+                    .map { Int($0.rounded()) }
             })
         }
         // Fleet limits: a day's trips of all vans, in crates and grams; and for each vehicle class
@@ -164,12 +212,13 @@ public enum DailyPlanner {
                     previous: s.pickupPoints[d.point].previousWarehouseId.flatMap { id in s.warehouses.firstIndex { $0.id == id } },
                     unassignedPenalty: worst * d.orders.count)
             },
-            capacities: s.warehouses.map { w in
-                [w.sortingCapacityCrates,
-                 w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates },
-                 w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityKg * 1000 }]
+            capacities: s.warehouses.indices.map { w in
+                let fleet = ctx.fleet.types[w].map { (f: $0, t: s.warehouses[w].vehicleTypes[$0.type]) }
+                return [max(0, s.warehouses[w].sortingCapacityCrates - ctx.fleet.keptCrates[w]),
+                        fleet.reduce(0) { $0 + $1.f.ids.count * $1.f.maxTrips * $1.t.capacityCrates },
+                        fleet.reduce(0) { $0 + $1.f.ids.count * $1.f.maxTrips * $1.t.capacityKg * 1000 }]
                     + restricted.map { c in
-                        w.vehicleTypes.filter { $0.vehicleClass <= c }.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates }
+                        fleet.filter { $0.t.vehicleClass <= c }.reduce(0) { $0 + $1.f.ids.count * $1.f.maxTrips * $1.t.capacityCrates }
                     }
             },
             changePenalty: s.stabilityPenaltyCents)
@@ -193,33 +242,35 @@ struct Context {
     let scenario: Scenario
     let clock: DayClock
     let skus: [String: SKU]
+    let fleet: Fleet
 
-    init(scenario: Scenario, clock: DayClock) {
+    init(scenario: Scenario, clock: DayClock, fleet: Fleet) {
         self.scenario = scenario
         self.clock = clock
+        self.fleet = fleet
         skus = Dictionary(uniqueKeysWithValues: scenario.skus.map { ($0.id, $0) })
     }
 
     func loc(warehouse w: Int) -> Int { w }
     func loc(point p: Int) -> Int { scenario.warehouses.count + p }
 
-    /// Vehicle types of warehouse `w` (with vans) that may reach point `p`.
+    /// Routing vehicle types (`fleet.types[w]`) of warehouse `w`, with vans, that may reach point `p`.
     func allowed(point p: Int, warehouse w: Int) -> [Int] {
         let max = scenario.pickupPoints[p].maxVehicle
-        return scenario.warehouses[w].vehicleTypes.indices.filter {
-            let t = scenario.warehouses[w].vehicleTypes[$0]
-            return t.count > 0 && t.vehicleClass <= max
+        return fleet.types[w].indices.filter {
+            let f = fleet.types[w][$0]
+            return !f.ids.isEmpty && scenario.warehouses[w].vehicleTypes[f.type].vehicleClass <= max
         }
     }
 
     func largestAllowed(point p: Int, warehouse w: Int) -> Int? {
-        let types = scenario.warehouses[w].vehicleTypes
+        let types = fleet.types[w].map { scenario.warehouses[w].vehicleTypes[$0.type] }
         return allowed(point: p, warehouse: w).max { (types[$0].capacityCrates, -$0) < (types[$1].capacityCrates, -$1) }
     }
 
     func drops(of d: PointDemand, warehouse w: Int) -> [Drop] {
         guard let t = largestAllowed(point: d.point, warehouse: w) else { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
-        let vt = scenario.warehouses[w].vehicleTypes[t]
+        let vt = scenario.warehouses[w].vehicleTypes[fleet.types[w][t].type]
         let parts = Aggregation.split(d.orders, crates: vt.capacityCrates, grams: vt.capacityKg * 1000, skus: skus)
         if parts.count == 1 { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
         return parts.map { Drop(point: d.point, orders: $0, load: Aggregation.load(of: $0, skus: skus)) }
@@ -242,15 +293,16 @@ struct Context {
                 x: p.location.lon, y: p.location.lat, demand: [d.load.crates, d.load.grams],
                 serviceDuration: scenario.serviceTime(of: p).seconds(crates: d.load.crates),
                 earliest: p.receivingWindow.from.seconds, latest: p.receivingWindow.to.seconds,
-                allowedVehicleTypes: allowed.count == wh.vehicleTypes.count ? nil : allowed, name: p.id)
+                allowedVehicleTypes: allowed.count == fleet.types[w].count ? nil : allowed, name: p.id)
         }
-        let types = wh.vehicleTypes.map { t in
-            Routing.VehicleType(
-                count: t.count, capacity: [t.capacityCrates, t.capacityKg * 1000], depot: 0,
-                fixedCost: t.costPerDayCents * DailyPlanner.costScale, distanceCost: t.costPerKmCents * 3600,
-                durationCost: t.costPerHourCents * 1000, shiftStart: t.shiftStart.seconds,
-                shiftEnd: t.shiftStart.seconds + t.shiftLengthMinutes * 60, maxDuration: t.shiftLengthMinutes * 60,
-                maxTrips: t.maxTrips, reloadDuration: t.reloadMinutes * 60, name: t.id)
+        let types = fleet.types[w].map { f in
+            let t = wh.vehicleTypes[f.type]
+            return Routing.VehicleType(
+                count: f.ids.count, capacity: [t.capacityCrates, t.capacityKg * 1000], depot: 0,
+                fixedCost: f.chargesDay ? t.costPerDayCents * DailyPlanner.costScale : 0, distanceCost: t.costPerKmCents * 3600,
+                durationCost: t.costPerHourCents * 1000, shiftStart: f.shiftStart,
+                shiftEnd: f.shiftEnd, maxDuration: f.shiftEnd - f.shiftStart,
+                maxTrips: f.maxTrips, reloadDuration: t.reloadMinutes * 60, name: t.id)
         }
         do {
             return try ProblemData(
@@ -333,13 +385,14 @@ struct Context {
             (evals[$0].vehicleType, evals[$0].tripStarts.first ?? 0, solution.routes[$0].clients.first ?? 0)
                 < (evals[$1].vehicleType, evals[$1].tripStarts.first ?? 0, solution.routes[$1].clients.first ?? 0)
         }
-        var numbering = [Int](repeating: 0, count: wh.vehicleTypes.count)
+        var numbering = [Int](repeating: 0, count: fleet.types[w].count)
         var out: [PlannedRoute] = []
         for r in order {
             let e = evals[r]
-            let vt = wh.vehicleTypes[e.vehicleType]
+            let f = fleet.types[w][e.vehicleType]
+            let vt = wh.vehicleTypes[f.type]
+            let vehicleId = f.ids[numbering[e.vehicleType]]
             numbering[e.vehicleType] += 1
-            let vehicleId = "\(vt.id)-\(numbering[e.vehicleType])"
             for (k, trip) in solution.routes[r].trips.enumerated() {
                 let visits = e.visits.filter { $0.trip == k }
                 var prev = 0
@@ -360,13 +413,13 @@ struct Context {
                 }
                 dist += data.distance[prev, 0]
                 let start = e.tripStarts[k], end = e.tripEnds[k]
-                let reload = k > 0 ? start - e.tripEnds[k - 1] : 0
+                let reload = k > 0 ? start - e.tripEnds[k - 1] : f.lastReturn.map { start - $0 } ?? 0
                 let units = dist * vt.costPerKmCents * 3600 + (end - start + reload) * vt.costPerHourCents * 1000
-                    + (k == 0 ? vt.costPerDayCents * DailyPlanner.costScale : 0)
+                    + (k == 0 && f.chargesDay ? vt.costPerDayCents * DailyPlanner.costScale : 0)
                 precondition(trip.count == stops.count)
                 out.append(PlannedRoute(
-                    routeId: "\(vehicleId)-T\(k + 1)", warehouseId: wh.id, vehicleId: vehicleId, vehicleTypeId: vt.id,
-                    trip: k + 1, departure: clock.iso(start), returnTime: clock.iso(end), stops: stops, load: LoadFigures(load),
+                    routeId: "\(vehicleId)-T\(k + f.firstTrip)", warehouseId: wh.id, vehicleId: vehicleId, vehicleTypeId: vt.id,
+                    trip: k + f.firstTrip, departure: clock.iso(start), returnTime: clock.iso(end), stops: stops, load: LoadFigures(load),
                     distanceM: dist, durationS: end - start,
                     cost: (units + DailyPlanner.costScale / 2) / DailyPlanner.costScale))
             }
@@ -406,7 +459,8 @@ struct Context {
         let cost = summaries.reduce(0) { $0 + $1.cost }
         let fixed = summaries.reduce(0) { $0 + $1.fixedCost }
         let totals = Totals(
-            orders: orders, ordersPlanned: planned, ordersUnassigned: unassigned.count, pickupPoints: demands.count,
+            orders: orders, ordersPlanned: planned, ordersUnassigned: unassigned.count,
+            pickupPoints: demands.count + fleet.keptOnlyPoints(besides: demands.map { scenario.pickupPoints[$0.point].id }),
             vehicles: summaries.reduce(0) { $0 + $1.vehicles }, trips: routes.count,
             stops: summaries.reduce(0) { $0 + $1.stops }, onTimeStops: summaries.reduce(0) { $0 + $1.onTimeStops },
             crates: summaries.reduce(0) { $0 + $1.crates }, kg: Double(routes.reduce(0) { $0 + $1.load.grams }) / 1000,

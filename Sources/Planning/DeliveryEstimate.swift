@@ -12,7 +12,7 @@ extension Context {
     /// warehouse may reach the point (lane too narrow, or no vans).
     func estimatedDeliveryCost(crates: Int, point p: Int, warehouse w: Int, matrix: TravelMatrix) -> Double? {
         guard let t = largestAllowed(point: p, warehouse: w) else { return nil }
-        let vt = scenario.warehouses[w].vehicleTypes[t]
+        let vt = scenario.warehouses[w].vehicleTypes[fleet.types[w][t].type]
         let a = loc(warehouse: w), b = loc(point: p)
         let share = Double(crates) / Double(vt.capacityCrates)
         let km = Double(matrix.distance(a, b) + matrix.distance(b, a)) / 1000

@@ -5,6 +5,7 @@ import RoadNetwork
 public struct OutputFile: Sendable, Equatable {
     public var path: String
     public var contents: Data
+
     public init(path: String, contents: Data) {
         self.path = path
         self.contents = contents
@@ -224,8 +225,8 @@ public struct CSV {
     }
 }
 
-/// A JSON string literal.
-func jsonString(_ s: String) -> String {
+/// A JSON string literal (RFC 8259 escaping).
+public func jsonString(_ s: String) -> String {
     var out = "\""
     for u in s.unicodeScalars {
         switch u {

@@ -215,16 +215,17 @@ public enum OrderLoader {
         try parseOrder(node, file: file, catalogue: Catalogue(scenario))
     }
 
-    struct Catalogue {
+    /// The scenario's pickup point and SKU ids, built once for many `parseOrder` calls.
+    public struct Catalogue: Sendable {
         let points: Set<String>
         let skus: Set<String>
-        init(_ s: Scenario) {
+        public init(_ s: Scenario) {
             points = Set(s.pickupPoints.map(\.id))
             skus = Set(s.skus.map(\.id))
         }
     }
 
-    static func parseOrder(_ node: JSONNode, file: String?, catalogue: Catalogue) throws(InputError) -> Order {
+    public static func parseOrder(_ node: JSONNode, file: String?, catalogue: Catalogue) throws(InputError) -> Order {
         let f: Fields
         do {
             f = try Fields(node, path: "", file: file ?? "")

@@ -87,8 +87,12 @@ public enum NetworkDesign {
         }
         var scenario = base
         scenario.warehouses = sites.map(\.warehouse)
-        // The clock only dates routes; serviceability and costs need times of day alone.
-        let ctx = Context(scenario: scenario, clock: DayClock(date: CalendarDate(daysSinceEpoch: 0), timeZone: tz))
+        // The clock only dates routes; serviceability and costs need times of day alone. Every
+        // van of every site is available (no kept routes, none out of service).
+        let clock = DayClock(date: CalendarDate(daysSinceEpoch: 0), timeZone: tz)
+        let fleet = try Fleet.build(scenario: scenario, clock: clock, book: OrderBook(deliveryDate: clock.date, orders: []),
+                                    options: .greedy())
+        let ctx = Context(scenario: scenario, clock: clock, fleet: fleet)
         let (matrix, snaps) = try ctx.travelMatrix(travel)
         let points = scenario.pickupPoints.indices.filter { demand.totalCrates($0) > 0 }
         let m = sites.count
@@ -99,7 +103,8 @@ public enum NetworkDesign {
         for w in 0..<m {
             let drops = points.map { p -> Drop in
                 let peak = demand.crates[p].max() ?? 0
-                let cap = ctx.largestAllowed(point: p, warehouse: w).map { scenario.warehouses[w].vehicleTypes[$0].capacityCrates } ?? peak
+                let cap = ctx.largestAllowed(point: p, warehouse: w)
+                    .map { scenario.warehouses[w].vehicleTypes[fleet.types[w][$0].type].capacityCrates } ?? peak
                 return Drop(point: p, orders: [], load: Load(cratesByClass: [min(peak, cap), 0, 0], grams: 0))
             }
             let data = try ctx.problem(warehouse: w, drops: drops, matrix: matrix)

@@ -16,6 +16,9 @@ struct Lastmile: AsyncParsableCommand {
             Allocate.self,
             BenchCFLP.self,
             SimulateCommand.self,
+            ServeCommand.self,
+            Solve.self,
+            BenchCommand.self,
         ])
 }
 

@@ -19,8 +19,11 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Seed for the routing solver.")
     var seed: UInt64 = 1
 
-    @Option(help: "Routing time limit per warehouse, seconds.")
+    @Option(help: "Routing time limit per warehouse, seconds (a cap on top of --iterations).")
     var timeLimit: Double?
+
+    @Option(help: "Routing iterations per warehouse (hybrid genetic search); 0: the greedy construction alone.")
+    var iterations: Int = PlanOptions.defaultRoutingIterations
 
     func run() async throws {
         try await reportingErrors {
@@ -28,8 +31,10 @@ struct PlanCommand: AsyncParsableCommand {
             let ordersPath = orders ?? ScenarioLoader.defaultOrdersPath(scenarioFile: file)
             let book = try OrderLoader.load(path: ordersPath, scenario: s)
             let travel = try TravelTimes.choose(for: s, scenarioFile: file)
+            var options = PlanOptions.routing(seed: seed, iterations: iterations)
+            options.routingTimeLimit = timeLimit
             let plan = try DailyPlanner.plan(scenario: s, orders: book, travel: travel,
-                                             options: PlanOptions(seed: seed, routingTimeLimit: timeLimit))
+                                             options: options)
             let files = try PlanDocuments.render(plan: plan, scenario: s, orders: book, paths: travel.provider.path)
             let dir = out ?? "out/\(s.name)"
             try PlanDocuments.write(files, to: dir)

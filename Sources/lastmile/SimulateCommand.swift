@@ -27,6 +27,9 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Routing time limit per warehouse and day, seconds (a binding limit makes runs timing-dependent).")
     var timeLimit: Double?
 
+    @Option(help: "Routing iterations per warehouse and day (hybrid genetic search); 0: the greedy construction alone.")
+    var iterations: Int = 500
+
     @Option(help: "Variants simulated at once (default: the number of cores).")
     var jobs: Int?
 
@@ -40,7 +43,9 @@ struct SimulateCommand: AsyncParsableCommand {
             let setup = try SimulationLoader.load(path: scenario)
             let chosen = try setup.select(variants?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
             let seed = seed ?? setup.seed
-            var options = SimulationOptions(days: days, seed: seed, plan: PlanOptions(seed: seed, routingTimeLimit: timeLimit))
+            var plan = PlanOptions.routing(seed: seed, iterations: iterations)
+            plan.routingTimeLimit = timeLimit
+            var options = SimulationOptions(days: days, seed: seed, plan: plan)
             if let jobs { options.parallelism = jobs }
             let meter = ProgressMeter.standardError(total: days * chosen.count)
             let started = ContinuousClock.now

@@ -42,9 +42,10 @@ func temporaryDirectory(_ name: String) throws -> String {
 }
 
 /// Plans, writes the documents and runs the independent checker over what was written.
-func planAndCheck(_ scenario: Scenario, _ book: OrderBook, name: String) throws -> (plan: Plan, dir: String, report: PlanCheckReport) {
+func planAndCheck(_ scenario: Scenario, _ book: OrderBook, options: PlanOptions = .greedy(),
+                  name: String) throws -> (plan: Plan, dir: String, report: PlanCheckReport) {
     let travel = try TravelTimes.choose(for: scenario, scenarioFile: nil)
-    let plan = try DailyPlanner.plan(scenario: scenario, orders: book, travel: travel)
+    let plan = try DailyPlanner.plan(scenario: scenario, orders: book, travel: travel, options: options)
     let files = try PlanDocuments.render(plan: plan, scenario: scenario, orders: book, paths: travel.provider.path)
     let dir = try temporaryDirectory(name)
     try PlanDocuments.write(files, to: dir)
@@ -55,4 +56,12 @@ func planAndCheck(_ scenario: Scenario, _ book: OrderBook, name: String) throws 
     try Data(orderLines.utf8).write(to: URL(fileURLWithPath: dir + "/orders.input.jsonl"))
     let report = PlanChecker.check(outputDirectory: dir, scenarioFile: dir + "/scenario.input.json", ordersFile: dir + "/orders.input.jsonl")
     return (plan, dir, report)
+}
+
+/// The greedy construction with re-planning inputs: these tests are about what re-planning keeps.
+func greedyOptions(locked: [PlannedRoute] = [], unavailableVehicles: Set<String> = []) -> PlanOptions {
+    var o = PlanOptions.greedy()
+    o.locked = locked
+    o.unavailableVehicles = unavailableVehicles
+    return o
 }

@@ -20,7 +20,7 @@ import Testing
         let setup = try Fixture.setup()
         func run(_ jobs: Int) async throws -> SimulationResult {
             try await Simulator.run(setup: setup, variants: try setup.select(nil),
-                                    options: SimulationOptions(days: 2, seed: 7, plan: PlanOptions(seed: 7), parallelism: jobs),
+                                    options: SimulationOptions(days: 2, seed: 7, plan: .greedy(seed: 7), parallelism: jobs),
                                     travel: { try TravelTimes.choose(for: $0, scenarioFile: nil) })
         }
         #expect(try await run(1) == run(4))
@@ -103,7 +103,7 @@ import Testing
     @Test func dayKPIsFromAPlan() throws {
         let (world, _, days) = try Fixture.books()
         let day = days[0]
-        let plan = try DailyPlanner.plan(scenario: world.scenario, orders: day.book, travel: TravelTimes.choose(for: world.scenario, scenarioFile: nil))
+        let plan = try DailyPlanner.plan(scenario: world.scenario, orders: day.book, travel: try TravelTimes.choose(for: world.scenario, scenarioFile: nil), options: .greedy())
         let k = DayKPIs(variant: "base", day: 1, plan: plan, scenario: world.scenario, rolledOver: day.rolledOver, failedGroupOrders: 0)
         let f = k.figures
         #expect(f.vanCost == plan.routes.reduce(0) { $0 + $1.cost })
@@ -154,7 +154,7 @@ import Testing
         let day = days[0]
         var s = world.scenario
         s.pickupPoints[6].previousWarehouseId = "WB"   // P7 had no warehouse in the file
-        let plan = try DailyPlanner.plan(scenario: s, orders: day.book, travel: TravelTimes.choose(for: s, scenarioFile: nil))
+        let plan = try DailyPlanner.plan(scenario: s, orders: day.book, travel: try TravelTimes.choose(for: s, scenarioFile: nil), options: .greedy())
         let next = Simulator.carryAssignments(of: plan, into: s)
         let assigned = Dictionary(uniqueKeysWithValues: plan.assignments.compactMap { a in a.warehouseId.map { (a.pickupPointId, $0) } })
         #expect(!assigned.isEmpty)

@@ -33,7 +33,7 @@ enum Fixture {
     /// Runs the tiny scenario in the simulator with the greedy solver, no time limit.
     static func simulate(days: Int, seed: UInt64 = 7, variants names: [String]? = nil) async throws -> SimulationResult {
         let setup = try setup()
-        let options = SimulationOptions(days: days, seed: seed, plan: PlanOptions(seed: seed), parallelism: 2)
+        let options = SimulationOptions(days: days, seed: seed, plan: .greedy(seed: seed), parallelism: 2)
         return try await Simulator.run(setup: setup, variants: try setup.select(names), options: options,
                                        travel: { try TravelTimes.choose(for: $0, scenarioFile: nil) })
     }

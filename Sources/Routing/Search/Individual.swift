@@ -1,0 +1,96 @@
+/// One solution of the genetic search: routes per vehicle slot, clients left out, its cost parts
+/// and the successor/predecessor arrays used by the broken-pairs distance.
+final class Individual {
+    var routes: SlotRoutes
+    var unrouted: [Int]
+    /// Cost without penalties: fixed, distance and duration costs, penalties of clients left out.
+    var objective: Int
+    var excessLoad: Int
+    var timeWarp: Int
+    var penalised: Double
+    var succ: [Int32]
+    var pred: [Int32]
+    var giant: [Int]
+    /// Broken-pairs distance to the others of its subpopulation, ascending.
+    var proximity: [(Double, ObjectIdentifier)] = []
+    var biasedFitness = 0.0
+
+    var isFeasible: Bool { excessLoad == 0 && timeWarp == 0 }
+
+    init(_ sd: SearchData, routes: SlotRoutes, unrouted: [Int], _ w: Penalties) {
+        self.routes = routes
+        self.unrouted = unrouted
+        var obj = 0, ex = 0, tw = 0
+        var s = [Int32](repeating: -2, count: sd.locations)
+        var p = [Int32](repeating: -2, count: sd.locations)
+        for (slot, seq) in routes.enumerated() where !seq.isEmpty {
+            let t = sd.slotType[slot]
+            var piece = sd.depotPiece(type: t, reload: false)
+            var prev: Int32 = -1
+            for l in seq {
+                if l < sd.depots {
+                    piece = sd.merge(piece, sd.depotPiece(type: t, reload: true), type: t)
+                    if prev >= 0 { s[Int(prev)] = -1 }
+                    prev = -1
+                } else {
+                    piece = sd.merge(piece, sd.clientPiece(l), type: t)
+                    p[l] = prev
+                    if prev >= 0 { s[Int(prev)] = Int32(l) }
+                    prev = Int32(l)
+                }
+            }
+            if prev >= 0 { s[Int(prev)] = -1 }
+            piece = sd.merge(piece, sd.depotPiece(type: t, reload: false), type: t)
+            guard piece.clients > 0 else { continue }
+            obj += sd.fixedCost[t] + sd.distCost[t] * piece.dist
+            ex += sd.hasMultiTrip ? piece.load.totalExcess(sd.capacity[t]) : excess(piece.load.head, sd.capacity[t])
+            if sd.hasTimes {
+                obj += sd.durCost[t] * piece.time.duration
+                tw += piece.time.timeWarp + max(0, piece.time.duration - sd.maxDuration[t])
+            }
+        }
+        for u in unrouted { obj += Int(sd.dropPenalty[u]) }
+        objective = obj
+        excessLoad = ex
+        timeWarp = tw
+        penalised = Double(obj) + w.load * Double(ex) + w.time * Double(tw)
+        succ = s
+        pred = p
+        // Giant tour: routes in order of the polar angle of their barycentre (as HGS-CVRP does),
+        // so that Split sees neighbouring routes next to each other; left-out clients last.
+        var keyed: [(Double, [Int])] = []
+        for seq in routes where !seq.isEmpty {
+            var x = 0.0, y = 0.0, k = 0.0
+            for l in seq where l >= sd.depots {
+                x += sd.data.clients[l - sd.depots].x; y += sd.data.clients[l - sd.depots].y; k += 1
+            }
+            keyed.append((k > 0 ? atan2(y / k, x / k) : 0, seq.filter { $0 >= sd.depots }))
+        }
+        keyed.sort { $0.0 < $1.0 }
+        giant = keyed.flatMap(\.1) + unrouted
+    }
+
+    func reprice(_ w: Penalties) {
+        penalised = Double(objective) + w.load * Double(excessLoad) + w.time * Double(timeWarp)
+    }
+
+    /// Broken-pairs distance (Prins 2009; as in HGS-CVRP): share of clients whose neighbours differ.
+    func distance(to o: Individual, _ sd: SearchData) -> Double {
+        var diff = 0
+        for c in sd.active {
+            if succ[c] != o.succ[c] && succ[c] != o.pred[c] { diff += 1 }
+            if pred[c] == -1 && o.pred[c] != -1 && o.succ[c] != -1 { diff += 1 }
+        }
+        return Double(diff) / Double(max(1, sd.active.count))
+    }
+
+    func averageClosest(_ k: Int) -> Double {
+        let m = min(k, proximity.count)
+        guard m > 0 else { return 0 }
+        var s = 0.0
+        for i in 0..<m { s += proximity[i].0 }
+        return s / Double(m)
+    }
+}
+
+import Foundation

@@ -1,0 +1,267 @@
+import Foundation
+
+/// The problem flattened for the search: raw buffers indexed by location, so the innermost loops
+/// neither bounds-check nor retain. Built once per solve; read-only afterwards.
+final class SearchData: @unchecked Sendable {
+    let data: ProblemData
+    let depots: Int
+    let clients: Int
+    let locations: Int
+    let dist: UnsafeMutablePointer<Int>
+    let dur: UnsafeMutablePointer<Int>
+    let early: UnsafeMutablePointer<Int>
+    let late: UnsafeMutablePointer<Int>
+    let service: UnsafeMutablePointer<Int>
+    let demand: UnsafeMutablePointer<Load>
+    /// Penalty for leaving a client out: its own penalty if optional, a prohibitive one if
+    /// required (so required clients are dropped only when the fleet cannot take them).
+    let dropPenalty: UnsafeMutablePointer<Double>
+    let required: [Bool]
+    /// Bit t set: vehicle type t may serve the location (all bits for depots).
+    let allowed: UnsafeMutablePointer<UInt64>
+    /// Clients that can be served at all (the others are reported, never routed).
+    let active: [Int]
+    let isActive: [Bool]
+    let angle: [Int]   // polar angle around the client's nearest depot, 0 ..< 65536
+
+    // Vehicle types.
+    let types: Int
+    let capacity: [Load]
+    let typeDepot: [Int]
+    let fixedCost: [Int]
+    let distCost: [Int]
+    let durCost: [Int]
+    let open: [Int]
+    let close: [Int]
+    let maxDuration: [Int]
+    let maxTrips: [Int]
+    let reload: [Int]
+
+    /// Route slots: one per vehicle the search may use, with its type.
+    let slotType: [Int]
+
+    /// What the data needs beyond a plain CVRP; the search skips work it does not need.
+    let hasTimes: Bool
+    let hasMultiTrip: Bool
+    let hasRestrictions: Bool
+    let hasOptional: Bool
+    let symmetric: Bool
+    /// Some vehicle type has a fixed cost (moves that empty or open a route must count it).
+    let hasFixed: Bool
+
+    /// Granular neighbourhood: for each client location, the closest client locations under
+    /// the time-window aware correlation of Vidal et al. (2013).
+    let neighbours: [[Int]]
+    let maxArcCost: Int
+    /// Cost of a unit of distance or time, whichever is dearer (1 on the classic benchmarks): the
+    /// scale of the penalty weights, so that instances with costs in fine money units are
+    /// penalised as firmly as those with costs in distance units.
+    let penaltyUnit: Double
+
+    init(_ data: ProblemData, granularity: Int) {
+        self.data = data
+        let D = data.depots.count, N = data.clients.count, L = D + N
+        depots = D; clients = N; locations = L
+        let distP = UnsafeMutablePointer<Int>.allocate(capacity: L * L)
+        let durP = UnsafeMutablePointer<Int>.allocate(capacity: L * L)
+        data.distance.storage.withUnsafeBufferPointer { distP.initialize(from: $0.baseAddress!, count: L * L) }
+        data.duration.storage.withUnsafeBufferPointer { durP.initialize(from: $0.baseAddress!, count: L * L) }
+        dist = distP
+        dur = durP
+        early = .allocate(capacity: L); late = .allocate(capacity: L); service = .allocate(capacity: L)
+        demand = .allocate(capacity: L); dropPenalty = .allocate(capacity: L)
+        let allowedP = UnsafeMutablePointer<UInt64>.allocate(capacity: L)
+        allowed = allowedP
+        let T = data.vehicleTypes.count
+        precondition(T <= 64, "at most 64 vehicle types")
+        precondition(data.dimensions <= 4, "at most 4 load dimensions")
+        types = T
+        for d in 0..<D {
+            early[d] = data.depots[d].earliest; late[d] = data.depots[d].latest; service[d] = 0
+            demand[d] = .zero; dropPenalty[d] = 0; allowed[d] = ~0
+        }
+        var maxArc = 0
+        for v in data.distance.storage { maxArc = max(maxArc, v) }
+        let maxDistCost = data.vehicleTypes.map(\.distanceCost).max() ?? 1
+        let maxFixed = data.vehicleTypes.map(\.fixedCost).max() ?? 0
+        maxArcCost = maxArc * max(1, maxDistCost)
+        penaltyUnit = Double(max(1, maxDistCost, data.vehicleTypes.map(\.durationCost).max() ?? 1))
+        // Dropping a required client must cost more than any route could: big but far from overflow.
+        let big = Double(max(1, maxArcCost) * 4 + maxFixed) * 1000 + 1e6
+        // Several load dimensions (crates and grams, say) are brought to one scale, so that an
+        // excess in each weighs the same share of a vehicle: dimension k is multiplied by the
+        // largest capacity of all dimensions over its own largest capacity.
+        var dimCap = [Int](repeating: 0, count: data.dimensions)
+        for vt in data.vehicleTypes { for k in 0..<data.dimensions { dimCap[k] = max(dimCap[k], vt.capacity[k]) } }
+        let top = dimCap.max() ?? 1
+        let scale = dimCap.map { c in c <= 0 || c >= Int.max / 8 || top >= Int.max / 8 ? 1 : max(1, top / c) }
+        var req: [Bool] = []
+        var optional = false
+        for c in 0..<N {
+            let cl = data.clients[c], l = D + c
+            early[l] = cl.earliest; late[l] = cl.latest; service[l] = cl.serviceDuration
+            var q = Load.zero
+            for k in 0..<data.dimensions { q[k] = cl.demand[k] * scale[k] }
+            demand[l] = q
+            dropPenalty[l] = cl.required ? big : Double(cl.penalty)
+            req.append(cl.required)
+            if !cl.required { optional = true }
+            var mask: UInt64 = 0
+            for t in 0..<T where data.allows(t, c) { mask |= 1 << UInt64(t) }
+            allowed[l] = mask
+        }
+        required = req
+        hasOptional = optional
+        hasRestrictions = data.clients.contains { $0.allowedVehicleTypes != nil }
+
+        var caps: [Load] = []
+        for vt in data.vehicleTypes {
+            var cap = Load(repeating: Int.max / 4)
+            for k in 0..<data.dimensions { cap[k] = vt.capacity[k] >= Int.max / 8 ? vt.capacity[k] : vt.capacity[k] * scale[k] }
+            caps.append(cap)
+        }
+        capacity = caps
+        typeDepot = data.vehicleTypes.map(\.depot)
+        fixedCost = data.vehicleTypes.map(\.fixedCost)
+        distCost = data.vehicleTypes.map(\.distanceCost)
+        durCost = data.vehicleTypes.map(\.durationCost)
+        open = data.vehicleTypes.map { max($0.shiftStart, data.depots[$0.depot].earliest) }
+        close = data.vehicleTypes.map { min($0.shiftEnd, data.depots[$0.depot].latest) }
+        maxDuration = data.vehicleTypes.map(\.maxDuration)
+        maxTrips = data.vehicleTypes.map(\.maxTrips)
+        reload = data.vehicleTypes.map(\.reloadDuration)
+        hasFixed = data.vehicleTypes.contains { $0.fixedCost != 0 }
+        hasMultiTrip = data.vehicleTypes.contains { $0.maxTrips > 1 && $0.count > 0 }
+
+        // Time matters when a window, a shift, a duration limit or a duration cost can bind.
+        let horizonOpen = data.clients.allSatisfy { $0.earliest <= 0 && $0.latest >= Int.max / 8 }
+        let noShift = data.vehicleTypes.allSatisfy {
+            $0.shiftEnd >= Int.max / 8 && $0.maxDuration >= Int.max / 8 && $0.durationCost == 0 && $0.shiftStart <= 0
+        } && data.depots.allSatisfy { $0.earliest <= 0 && $0.latest >= Int.max / 8 }
+        hasTimes = !(horizonOpen && noShift)
+
+        var sym = true
+        outer: for i in 0..<L { for j in 0..<i where dist[i * L + j] != dist[j * L + i] { sym = false; break outer } }
+        symmetric = sym
+
+        var act: [Int] = [], isAct = [Bool](repeating: false, count: L)
+        for c in 0..<N where data.whyUnservableAlone(c) == nil { act.append(D + c); isAct[D + c] = true }
+        active = act
+        isActive = isAct
+
+        // Polar angles (for SWAP* sectors) around the nearest depot.
+        var ang = [Int](repeating: 0, count: L)
+        for c in 0..<N {
+            let cl = data.clients[c]
+            var best = 0, bd = Double.infinity
+            for d in 0..<D {
+                let dx = cl.x - data.depots[d].x, dy = cl.y - data.depots[d].y
+                if dx * dx + dy * dy < bd { bd = dx * dx + dy * dy; best = d }
+            }
+            let a = atan2(cl.y - data.depots[best].y, cl.x - data.depots[best].x)
+            ang[D + c] = Int((32768 * a / Double.pi).rounded(.down)) & 0xFFFF
+        }
+        angle = ang
+
+        // Route slots: as many vehicles as could be useful, never more than exist.
+        var slots: [Int] = []
+        var total = Load.zero
+        for l in act { total &+= demand[l] }
+        for (t, vt) in data.vehicleTypes.enumerated() where vt.count > 0 {
+            let served = act.filter { allowedP[$0] & (1 << UInt64(t)) != 0 }.count
+            guard served > 0 else { continue }
+            var estimate = served
+            if !hasTimes && !hasMultiTrip {
+                var need = 1
+                for k in 0..<data.dimensions where caps[t][k] > 0 {
+                    need = max(need, Int((Double(total[k]) / Double(caps[t][k])).rounded(.up)))
+                }
+                estimate = min(served, Int(Double(need) * 1.5) + 5)
+            }
+            slots += [Int](repeating: t, count: min(vt.count, estimate))
+        }
+        slotType = slots
+
+        // Granular neighbours (Vidal et al. 2013): distance plus weighted waiting time and time
+        // warp incurred when going from one client to the other, the smaller of both directions.
+        var nb: [[Int]] = [[Int]](repeating: [], count: L)
+        let gWait = 0.2, gWarp = 1.0
+        for u in act {
+            var scored: [(Double, Int)] = []
+            scored.reserveCapacity(act.count)
+            for v in act where v != u {
+                var best = Double.infinity
+                for (i, j) in [(u, v), (v, u)] {
+                    var s = Double(dist[i * L + j])
+                    if hasTimes {
+                        let arrive = early[i] + service[i] + dur[i * L + j]
+                        s += gWait * Double(max(early[j] - (late[i] + service[i] + dur[i * L + j]), 0))
+                        s += gWarp * Double(max(arrive - late[j], 0))
+                    }
+                    best = min(best, s)
+                }
+                scored.append((best, v))
+            }
+            scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+            nb[u] = scored.prefix(granularity).map(\.1)
+        }
+        neighbours = nb
+    }
+
+    deinit {
+        dist.deallocate(); dur.deallocate(); early.deallocate(); late.deallocate(); service.deallocate()
+        demand.deallocate(); dropPenalty.deallocate(); allowed.deallocate()
+    }
+
+    /// SWAP* keeps a cache of R × locations entries; skip it when that would be too big.
+    var useSwapStarCache: Bool { slotType.count * locations <= 8_000_000 && !hasMultiTrip }
+
+    @inline(__always) func d(_ i: Int, _ j: Int) -> Int { dist[i * locations + j] }
+    @inline(__always) func t(_ i: Int, _ j: Int) -> Int { dur[i * locations + j] }
+    @inline(__always) func isClient(_ l: Int) -> Bool { l >= depots }
+    @inline(__always) func allows(_ type: Int, _ l: Int) -> Bool { allowed[l] & (1 << UInt64(type)) != 0 }
+
+    /// The one-node piece of a client.
+    @inline(__always) func clientPiece(_ l: Int) -> Piece {
+        Piece(dist: 0, clients: 1, first: l, last: l,
+              time: TimeSeg(duration: service[l], timeWarp: 0, earliest: early[l], latest: late[l]),
+              load: LoadSeg(head: demand[l], tail: demand[l], inner: 0, reload: false))
+    }
+
+    /// The depot of a vehicle type: start, end, or (with `reload`) a reload stop between trips.
+    @inline(__always) func depotPiece(type t: Int, reload isReload: Bool) -> Piece {
+        let l = typeDepot[t]
+        return Piece(dist: 0, clients: 0, first: l, last: l,
+                     time: TimeSeg(duration: isReload ? reload[t] : 0, timeWarp: 0, earliest: open[t], latest: close[t]),
+                     load: isReload ? .marker : .zero)
+    }
+
+    @inline(__always) func merge(_ a: Piece, _ b: Piece, type t: Int) -> Piece {
+        var time = a.time
+        if hasTimes { time = TimeSeg.merge(a.time, b.time, travel: self.t(a.last, b.first)) }
+        return Piece(dist: a.dist + d(a.last, b.first) + b.dist, clients: a.clients + b.clients,
+                     first: a.first, last: b.last, time: time,
+                     load: hasMultiTrip ? LoadSeg.merge(a.load, b.load, cap: capacity[t])
+                         : LoadSeg(head: a.load.head &+ b.load.head, tail: a.load.head &+ b.load.head, inner: 0, reload: false))
+    }
+}
+
+/// Weights of the penalties on infeasibility, adapted during the search (Vidal et al. 2012).
+struct Penalties {
+    var load: Double
+    var time: Double
+}
+
+extension SearchData {
+    /// Cost of a complete route piece (start depot … end depot) of type t under penalties.
+    @inline(__always) func cost(_ p: Piece, type t: Int, _ w: Penalties) -> Double {
+        guard p.clients > 0 else { return 0 }
+        var c = Double(fixedCost[t] + distCost[t] * p.dist)
+        if hasTimes {
+            let over = max(0, p.time.duration - maxDuration[t])
+            c += Double(durCost[t] * p.time.duration) + w.time * Double(p.time.timeWarp + over)
+        }
+        let ex = hasMultiTrip ? p.load.totalExcess(capacity[t]) : excess(p.load.head, capacity[t])
+        return c + w.load * Double(ex)
+    }
+}

@@ -1,0 +1,93 @@
+/// Swap: exchange client u with client v, or u and its successor with v (and v's successor)
+/// (HGS moves 4, 5 and 6, Vidal 2022).
+extension LocalSearch {
+    mutating func swap(_ u: Int, _ v: Int) -> Bool {
+        let ru = routeOf[u], rv = routeOf[v]
+        var pu = posOf[u], pv = posOf[v]
+        let tu = type[ru], tv = type[rv]
+        let eps = self.eps
+        if ru != rv {
+            if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tu, v)) { return false }
+            let a = at(ru, pu - 1), b = at(ru, pu + 1), c = at(rv, pv - 1), e = at(rv, pv + 1)
+            let dU = sd.d(a, v) + sd.d(v, b) - sd.d(a, u) - sd.d(u, b)
+            let dV = sd.d(c, u) + sd.d(u, e) - sd.d(c, v) - sd.d(v, e)
+            let lb = sd.distCost[tu] * dU + sd.distCost[tv] * dV
+            if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
+            let newU = sd.merge(sd.merge(prefix(ru, pu - 1), sd.clientPiece(v), type: tu), suffix(ru, pu + 1), type: tu)
+            let newV = sd.merge(sd.merge(prefix(rv, pv - 1), sd.clientPiece(u), type: tv), suffix(rv, pv + 1), type: tv)
+            guard routeCost(newU, ru) + routeCost(newV, rv) - cost[ru] - cost[rv] < -eps else { return false }
+            node[ru * S + pu] = v
+            node[rv * S + pv] = u
+            applied(ru, rv)
+            return true
+        }
+        if pu > pv { Swift.swap(&pu, &pv) }
+        let x = at(ru, pu), y = at(ru, pv)
+        let a = at(ru, pu - 1), e = at(ru, pv + 1)
+        let lb: Int
+        if pv == pu + 1 {
+            lb = sd.distCost[tu] * (sd.d(a, y) + sd.d(y, x) + sd.d(x, e) - sd.d(a, x) - sd.d(x, y) - sd.d(y, e))
+        } else {
+            let b = at(ru, pu + 1), c = at(ru, pv - 1)
+            lb = sd.distCost[tu] * (sd.d(a, y) + sd.d(y, b) + sd.d(c, x) + sd.d(x, e)
+                                    - sd.d(a, x) - sd.d(x, b) - sd.d(c, y) - sd.d(y, e))
+        }
+        if Double(lb) - soft[ru] >= -eps { return false }
+        if sd.hasTimes || sd.hasMultiTrip {
+            let head = sd.merge(prefix(ru, pu - 1), sd.clientPiece(y), type: tu)
+            let p = sd.merge(sd.merge(join(head, ru, pu + 1, pv - 1, tu), sd.clientPiece(x), type: tu), suffix(ru, pv + 1), type: tu)
+            guard routeCost(p, ru) - cost[ru] < -eps else { return false }
+        } else if Double(lb) >= -eps {
+            return false
+        }
+        node[ru * S + pu] = y
+        node[ru * S + pv] = x
+        applied(ru)
+        return true
+    }
+
+    /// (u, x) against v, then (u, x) against (v, y), between two routes.
+    mutating func swapPair(_ u: Int, _ v: Int) -> Bool {
+        let ru = routeOf[u], rv = routeOf[v]
+        guard ru != rv else { return false }
+        let pu = posOf[u], pv = posOf[v]
+        guard pu + 1 < len[ru] - 1, at(ru, pu + 1) >= sd.depots else { return false }
+        let x = at(ru, pu + 1)
+        let tu = type[ru], tv = type[rv]
+        if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tv, x)) { return false }
+        let eps = self.eps
+        let a = at(ru, pu - 1), b = at(ru, pu + 2), c = at(rv, pv - 1)
+        for k in 1...2 {
+            if k == 2 && (pv + 1 >= len[rv] - 1 || at(rv, pv + 1) < sd.depots) { break }
+            let y = k == 2 ? at(rv, pv + 1) : v
+            let e = at(rv, pv + k)
+            if sd.hasRestrictions && (!sd.allows(tu, v) || !sd.allows(tu, y)) { return false }
+            let inV = k == 2 ? sd.d(v, y) : 0
+            let dU = sd.d(a, v) + inV + sd.d(y, b) - sd.d(a, u) - sd.d(u, x) - sd.d(x, b)
+            let dV = sd.d(c, u) + sd.d(u, x) + sd.d(x, e) - sd.d(c, v) - inV - sd.d(y, e)
+            let lb = sd.distCost[tu] * dU + sd.distCost[tv] * dV
+            if Double(lb) - soft[ru] - soft[rv] >= -eps { continue }
+            var midV = sd.clientPiece(v)
+            if k == 2 { midV = sd.merge(midV, sd.clientPiece(y), type: tu) }
+            let ux = sd.merge(sd.clientPiece(u), sd.clientPiece(x), type: tv)
+            let newU = sd.merge(sd.merge(prefix(ru, pu - 1), midV, type: tu), suffix(ru, pu + 2), type: tu)
+            let newV = sd.merge(sd.merge(prefix(rv, pv - 1), ux, type: tv), suffix(rv, pv + k), type: tv)
+            guard routeCost(newU, ru) + routeCost(newV, rv) - cost[ru] - cost[rv] < -eps else { continue }
+            // Rebuild both middles.
+            let seqU = stops(ru, 1, pu - 1) + (k == 2 ? [v, y] : [v]) + stops(ru, pu + 2, len[ru] - 2)
+            let seqV = stops(rv, 1, pv - 1) + [u, x] + stops(rv, pv + k, len[rv] - 2)
+            write(ru, seqU); write(rv, seqV)
+            applied(ru, rv)
+            return true
+        }
+        return false
+    }
+
+    /// Writes route r's stops without refreshing the cache (the caller calls `applied`).
+    mutating func write(_ r: Int, _ seq: [Int]) {
+        let base = r * S
+        for (k, l) in seq.enumerated() { node[base + 1 + k] = l }
+        node[base + seq.count + 1] = node[base]
+        len[r] = seq.count + 2
+    }
+}

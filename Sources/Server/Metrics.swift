@@ -1,0 +1,50 @@
+import Foundation
+import Prometheus
+
+/// The daemon's Prometheus metrics, served at `/metrics`. One registry per daemon (tests run
+/// several side by side); `lastmile serve` also bootstraps swift-metrics onto it.
+public final class ServerMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let ordersCreated: Counter
+    let ordersUnchanged: Counter
+    let batchesRejected: Counter
+    let orderLinesCreated: Counter
+    let spoolFiles: Counter
+    let spoolRejected: Counter
+    let plansPublished: Counter
+    let plansFailed: Counter
+    let planSeconds: DurationHistogram
+    let ingestSeconds: DurationHistogram
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        ordersCreated = registry.makeCounter(descriptor: Self.name("orders_created", "total", "Orders stored"))
+        ordersUnchanged = registry.makeCounter(descriptor: Self.name("orders_unchanged", "total", "Orders received again with the same body"))
+        orderLinesCreated = registry.makeCounter(descriptor: Self.name("order_lines_created", "total", "Order lines stored"))
+        batchesRejected = registry.makeCounter(descriptor: Self.name("batches_rejected", "total", "Batches rejected (nothing stored)"))
+        spoolFiles = registry.makeCounter(descriptor: Self.name("spool_files", "total", "Spool files ingested"))
+        spoolRejected = registry.makeCounter(descriptor: Self.name("spool_files_rejected", "total", "Spool files moved to rejected/"))
+        plansPublished = registry.makeCounter(descriptor: Self.name("plans_published", "total", "Plan versions published"))
+        plansFailed = registry.makeCounter(descriptor: Self.name("plan_jobs_failed", "total", "Plan jobs failed"))
+        let planBuckets: [Duration] = [.seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60), .seconds(120), .seconds(300)]
+        planSeconds = registry.makeDurationHistogram(descriptor: Self.name("plan_duration", "seconds", "Time to plan and publish a version"),
+                                                     buckets: planBuckets)
+        let fast: [Duration] = [.milliseconds(5), .milliseconds(20), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+                                .milliseconds(500), .seconds(1), .seconds(2.5)]
+        ingestSeconds = registry.makeDurationHistogram(descriptor: Self.name("ingest_duration", "seconds", "Time to validate and store a batch"),
+                                                       buckets: fast)
+    }
+
+    func request(method: String, status: Int, since start: ContinuousClock.Instant) {
+        registry.makeCounter(descriptor: Self.name("http_requests", "total", "HTTP requests by method and status"),
+                             labels: [("method", method), ("status", "\(status)")]).increment()
+        _ = start
+    }
+
+    /// `lastmile_<name>_<unit>`.
+    static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "lastmile", metricName: metric, unitName: unit, helpText: help)
+    }
+
+    public func text() -> String { registry.emitToString() }
+}

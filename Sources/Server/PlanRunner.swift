@@ -1,0 +1,194 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Planning
+import ServiceLifecycle
+import Store
+
+/// Wall-clock seconds since the epoch; tests move it by hand.
+public protocol WallClock: Sendable {
+    func now() -> Int
+}
+
+public struct SystemClock: WallClock {
+    public init() {}
+    public func now() -> Int { Int(Date().timeIntervalSince1970) }
+}
+
+/// What a plan is made from: the scenario (with the latest cut-off as its `cutoff`), travel
+/// times and the solver options (whatever `PlanOptions()` defaults to, unless configured).
+public struct PlanningSetup: Sendable {
+    public var scenario: Scenario
+    public var travel: TravelTimes
+    public var options: PlanOptions
+
+    public init(scenario: Scenario, travel: TravelTimes, options: PlanOptions) {
+        self.scenario = scenario
+        self.travel = travel
+        self.options = options
+    }
+}
+
+/// Runs plan jobs one at a time, oldest first. A job is marked running (committed) before it
+/// plans; the plan version, its routes, stops and lists and the job's `done` are one transaction.
+/// A job left running by a crash is queued again when the runner starts, so it runs again.
+public final class PlanRunner: Service, Sendable {
+    let store: Store
+    let setup: PlanningSetup
+    let clock: any WallClock
+    let logger: Logger
+    let metrics: ServerMetrics
+    let departedCountsAsDispatched: Bool
+    private let wakeStream: AsyncStream<Void>
+    private let wakeContinuation: AsyncStream<Void>.Continuation
+
+    public init(store: Store, setup: PlanningSetup, clock: any WallClock, logger: Logger, metrics: ServerMetrics,
+                departedCountsAsDispatched: Bool) {
+        self.store = store
+        self.setup = setup
+        self.clock = clock
+        self.logger = logger
+        self.metrics = metrics
+        self.departedCountsAsDispatched = departedCountsAsDispatched
+        (wakeStream, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Something was queued.
+    public func wake() { wakeContinuation.yield() }
+
+    public func run() async throws {
+        let requeued = try await store.requeueInterrupted()
+        if requeued > 0 { logger.notice("re-queued plan jobs interrupted by a stop", metadata: ["jobs": "\(requeued)"]) }
+        wake()
+        try await withGracefulShutdownHandler {
+            for await _ in wakeStream.cancelOnGracefulShutdown() {
+                // A plan in progress is abandoned at shutdown: its job stays running and runs again.
+                try await cancelWhenGracefulShutdown { try await self.drain() }
+            }
+        } onGracefulShutdown: {
+            self.wakeContinuation.finish()
+        }
+    }
+
+    /// Runs every queued job (also used directly by tests).
+    public func drain() async throws {
+        while !Task.isCancelled, let job = try await store.claimNextJob(now: clock.now()) {
+            await execute(job)
+        }
+    }
+
+    func execute(_ job: PlanJobRecord) async {
+        let id = job.id!
+        var log = logger
+        log[metadataKey: "job"] = "\(id)"
+        log[metadataKey: "delivery_date"] = "\(job.deliveryDate)"
+        log.info("planning", metadata: ["trigger": "\(job.trigger)", "attempt": "\(job.attempts)"])
+        let start = ContinuousClock.now
+        do {
+            let write = try await prepare(job)
+            let version = try await store.publish(jobId: id, deliveryDate: job.deliveryDate, plan: write, now: clock.now())
+            metrics.plansPublished.increment()
+            metrics.planSeconds.record(ContinuousClock.now - start)
+            log.notice("plan published", metadata: [
+                "plan": "\(version.id!)", "version": "\(version.version)", "orders": "\(version.orders)",
+                "planned": "\(version.ordersPlanned)", "unassigned": "\(version.ordersUnassigned)",
+                "seconds": "\((ContinuousClock.now - start).components.seconds)"])
+        } catch where error is CancellationError || Task.isCancelled {
+            log.notice("planning interrupted by shutdown; the job runs again at the next start")
+        } catch {
+            let reason = (error as? LastmileError)?.detail ?? "\(error)"
+            metrics.plansFailed.increment()
+            log.error("plan job failed", metadata: ["reason": "\(reason)"])
+            try? await store.failJob(id: id, reason: reason, now: clock.now())
+        }
+    }
+
+    /// Loads the job's orders, kept routes and vans out of service, plans on a thread of its own
+    /// (planning is long and synchronous; it must not hold a thread of the shared pool), renders
+    /// every document.
+    func prepare(_ job: PlanJobRecord) async throws -> PlanWrite {
+        guard let date = CalendarDate.parse(job.deliveryDate) else { throw GeneralError(.internal, "job date \(job.deliveryDate)") }
+        let now = clock.now()
+        let keptRecords = try await store.lockedRoutes(deliveryDate: job.deliveryDate, now: now,
+                                                       departedCountsAsDispatched: departedCountsAsDispatched)
+        let decoder = JSONDecoder()
+        let kept = try keptRecords.map { try decoder.decode(PlannedRoute.self, from: Data($0.routeJson.utf8)) }
+        let keptIds = Set(kept.flatMap { $0.stops.flatMap(\.orderIds) })
+        let orders = try await store.planningOrders(deliveryDate: job.deliveryDate, scopeCutoffAt: job.scopeCutoffAt, alsoIds: keptIds)
+        guard !orders.isEmpty else { throw GeneralError(.planning, "no orders to plan for \(job.deliveryDate)") }
+        let outages = Set(try await store.outages(deliveryDate: job.deliveryDate).map(\.vehicleId))
+        var options = setup.options
+        options.locked = kept
+        options.unavailableVehicles = outages
+        let setup = self.setup
+        let planOptions = options
+        let keptFrom = Dictionary(uniqueKeysWithValues: keptRecords.map { ($0.routeId, $0) })
+        return try await onOwnThread {
+            let book = OrderBook(deliveryDate: date, orders: orders)
+            let plan = try DailyPlanner.plan(scenario: setup.scenario, orders: book, travel: setup.travel, options: planOptions)
+            let files = try PlanDocuments.render(plan: plan, scenario: setup.scenario, orders: book, paths: setup.travel.provider.path)
+                + JSONLists.render(plan: plan, scenario: setup.scenario, orders: orders)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var routes: [RouteRecord] = []
+            var stops: [StopRecord] = []
+            for r in plan.routes {
+                let prev = keptFrom[r.routeId]
+                routes.append(RouteRecord(
+                    planId: 0, routeId: r.routeId, warehouseId: r.warehouseId, vehicleId: r.vehicleId, trip: r.trip,
+                    departure: r.departure, departureAt: Timestamp.parse(r.departure)?.epochSeconds ?? 0, returnTime: r.returnTime,
+                    stops: r.stops.count, crates: r.load.crates, grams: r.load.grams, distanceM: r.distanceM, cost: r.cost,
+                    routeJson: String(decoding: try encoder.encode(r), as: UTF8.self),
+                    keptFromPlan: prev.map { $0.keptFromPlan ?? $0.planId },
+                    dispatchedAt: prev.map { $0.dispatchedAt ?? $0.departureAt }))
+                for s in r.stops {
+                    stops.append(StopRecord(
+                        planId: 0, routeId: r.routeId, sequence: s.sequence, pickupPointId: s.pickupPointId, arrival: s.arrival,
+                        orders: s.orderIds.count, crates: s.load.crates, grams: s.load.grams,
+                        orderIds: String(decoding: try encoder.encode(s.orderIds), as: UTF8.self)))
+                }
+            }
+            let lists = files.map { ListRecord(planId: 0, path: $0.path, contentType: JSONLists.contentType($0.path), body: $0.contents) }
+            return PlanWrite(totals: plan.totals, routes: routes, stops: stops, lists: lists)
+        }
+    }
+}
+
+/// Where the result of `onOwnThread` meets its awaiting continuation, whichever comes first.
+struct OneShot<T: Sendable>: Sendable {
+    var continuation: CheckedContinuation<T, Error>?
+    var result: Result<T, Error>?
+    var done = false
+}
+
+/// Runs `work` on a new thread and awaits it. On cancellation the await ends at once with
+/// `CancellationError` (the thread finishes on its own; its result is dropped).
+func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    let state = NIOLockedValueBox(OneShot<T>())
+    /// The first result wins; it is delivered as soon as the continuation exists.
+    @Sendable func finish(_ r: Result<T, Error>) {
+        let c: CheckedContinuation<T, Error>? = state.withLockedValue { s in
+            guard !s.done else { return nil }
+            s.done = true
+            if let c = s.continuation { return c }
+            s.result = r
+            return nil
+        }
+        c?.resume(with: r)
+    }
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, Error>) in
+            let early: Result<T, Error>? = state.withLockedValue { s in
+                if let r = s.result { return r }
+                s.continuation = c
+                return nil
+            }
+            if let early { c.resume(with: early); return }
+            let t = Thread { finish(Result { try work() }) }
+            t.stackSize = 8 << 20
+            t.start()
+        }
+    } onCancel: {
+        finish(.failure(CancellationError()))
+    }
+}

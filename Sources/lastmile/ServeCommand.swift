@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Planning
+import Server
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the dispatch daemon: take in orders, plan at each cut-off, publish (docs/daemon.md).",
+        discussion: "The write token comes from the environment variable LASTMILE_TOKEN.")
+
+    @Option(help: "Config file (JSON); flags and LASTMILE_* variables override it.")
+    var config: String?
+
+    @Option(help: "Scenario directory or scenario.json.")
+    var scenario: String?
+
+    @Option(help: "SQLite database file (created if missing).")
+    var db: String?
+
+    @Option(help: "Address to listen on.")
+    var host: String?
+
+    @Option(help: "Port to listen on (0: any free port; the chosen one is printed).")
+    var port: Int?
+
+    @Option(help: "Spool directory watched for *.jsonl order files.")
+    var spool: String?
+
+    @Option(help: "Routing iterations per warehouse (hybrid genetic search); 0: the greedy construction alone.")
+    var routingIterations: Int?
+
+    @Option(help: "Log format: text or json.")
+    var logFormat: String?
+
+    func run() async throws {
+        try await reportingErrors {
+            var c = ServerConfig()
+            if let config { try c.apply(file: config) }
+            try c.apply(environment: ProcessInfo.processInfo.environment)
+            if let scenario { c.scenario = scenario }
+            if let db { c.database = db }
+            if let host { c.host = host }
+            if let port { c.port = port }
+            if let spool { c.spool = spool }
+            if let routingIterations {
+                guard routingIterations >= 0 else { throw InputError(field: "--routing-iterations", "must be 0 or more, got \(routingIterations)") }
+                c.routingIterations = routingIterations
+            }
+            if let logFormat {
+                guard let f = ServerConfig.LogFormat(rawValue: logFormat) else { throw InputError(field: "--log-format", "must be text or json") }
+                c.logFormat = f
+            }
+            let metrics = ServerMetrics()
+            Daemon.bootstrapProcess(logFormat: c.logFormat, metrics: metrics)
+            var logger = Logger(label: "lastmile.serve")
+            logger.logLevel = .info
+            let daemon = try Daemon(config: c, logger: logger, metrics: metrics)
+            let host = c.host
+            try await daemon.run { port in
+                // One line on stdout, written at once (a pipe reader waits for it).
+                FileHandle.standardOutput.write(Data("lastmile serve: listening on http://\(host):\(port)\n".utf8))
+            }
+        }
+    }
+}
