@@ -82,17 +82,10 @@ public enum NetworkDesign {
     public static func model(scenario base: Scenario, sites: [NetworkSite], demand: NetworkDemand, travel: TravelTimes,
                              sourcing: FacilityLocationProblem.Sourcing = .single) throws -> NetworkDesignModel {
         precondition(demand.crates.count == base.pickupPoints.count, "demand rows must match the pickup points")
-        guard let tz = TimeZone(identifier: base.timeZone) else {
-            throw InputError(field: "time_zone", "unknown time zone \"\(base.timeZone)\"")
-        }
         var scenario = base
         scenario.warehouses = sites.map(\.warehouse)
-        // The clock only dates routes; serviceability and costs need times of day alone. Every
-        // van of every site is available (no kept routes, none out of service).
-        let clock = DayClock(date: CalendarDate(daysSinceEpoch: 0), timeZone: tz)
-        let fleet = try Fleet.build(scenario: scenario, clock: clock, book: OrderBook(deliveryDate: clock.date, orders: []),
-                                    options: .greedy())
-        let ctx = Context(scenario: scenario, clock: clock, fleet: fleet)
+        let ctx = try context(for: scenario)
+        let fleet = ctx.fleet
         let (matrix, snaps) = try ctx.travelMatrix(travel)
         let points = scenario.pickupPoints.indices.filter { demand.totalCrates($0) > 0 }
         let m = sites.count
@@ -135,8 +128,8 @@ public enum NetworkDesign {
             unserved.append(UnservedPoint(point: p, reason: reason))
         }
 
-        let fleet = scenario.warehouses.map { w in w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates } }
-        let capacity = scenario.warehouses.indices.map { min(scenario.warehouses[$0].sortingCapacityCrates, fleet[$0]) }
+        let fleetCrates = scenario.warehouses.map { w in w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates } }
+        let capacity = scenario.warehouses.indices.map { min(scenario.warehouses[$0].sortingCapacityCrates, fleetCrates[$0]) }
         var costs = [[Int64?]](repeating: [Int64?](repeating: nil, count: customers.count), count: m)
         for w in 0..<m {
             for (k, p) in customers.enumerated() where exclusions[w][p] == nil {
@@ -161,8 +154,21 @@ public enum NetworkDesign {
         }
         return NetworkDesignModel(
             scenario: scenario, sites: sites, demand: demand, travelNote: travel.note + DailyPlanner.snapNote(snaps),
-            customers: customers, problem: problem, capacityPerDay: capacity, fleetCratesPerDay: fleet, unserved: unserved,
+            customers: customers, problem: problem, capacityPerDay: capacity, fleetCratesPerDay: fleetCrates, unserved: unserved,
             exclusions: exclusions)
+    }
+
+    /// The daily plan's lookups for a scenario whose sites are its warehouses: every van of
+    /// every site available (no kept routes, none out of service). The clock only dates routes;
+    /// serviceability and costs need times of day alone.
+    static func context(for scenario: Scenario) throws -> Context {
+        guard let tz = TimeZone(identifier: scenario.timeZone) else {
+            throw InputError(field: "time_zone", "unknown time zone \"\(scenario.timeZone)\"")
+        }
+        let clock = DayClock(date: CalendarDate(daysSinceEpoch: 0), timeZone: tz)
+        let fleet = try Fleet.build(scenario: scenario, clock: clock, book: OrderBook(deliveryDate: clock.date, orders: []),
+                                    options: .greedy())
+        return Context(scenario: scenario, clock: clock, fleet: fleet)
     }
 
     /// Solves the design (the scenario's own network as the warm start) and, when asked, the

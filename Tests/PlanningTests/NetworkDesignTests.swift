@@ -50,7 +50,7 @@ struct BruteForce {
 
     init(_ model: NetworkDesignModel) {
         let s = model.scenario
-        let ctx = Context(scenario: s, clock: DayClock(date: CalendarDate(daysSinceEpoch: 0), timeZone: TimeZone(identifier: s.timeZone)!))
+        let ctx = try! NetworkDesign.context(for: s)
         let (matrix, _) = try! ctx.travelMatrix(TravelTimes.straightLines(for: s))
         let days = model.demand.days
         cost = s.warehouses.indices.map { w in
@@ -172,13 +172,20 @@ struct BruteForce {
         for id in ["P3", "P8"] {
             #expect(report.assignment.first { $0.pickupPointId == id }?.warehouseId == "WD")
         }
-        // With only WB, they cannot be served at all: reported, not an infeasible model.
-        let only = try NetworkDesign.solve(try DesignFixture.model(selection: ["none"], close: ["WA"]))
+        // With only WB open (and half the demand, so that it fits), they cannot be served at
+        // all: reported, not an infeasible model.
+        let half = DesignFixture.crates.map { $0.map { $0 / 2 } }
+        let only = try NetworkDesign.solve(try DesignFixture.model(selection: ["none"], close: ["WA"], crates: half))
         let r = NetworkDesignReport(only)
         #expect(r.status == .optimal)
         #expect(r.unserved.map(\.pickupPointId) == ["P3", "P8"])
-        #expect(r.unserved.first?.reason == "no site can serve it; from the nearest, WB: only small vehicles can reach it and WB has none")
+        #expect(r.unserved.first?.reason == "only closed sites can serve it: WA")
         #expect(r.assignment.count == 6 && r.assignment.allSatisfy { $0.warehouseId == "WB" })
+        // Without WA's small van, no site at all can: the reason names the nearest site's.
+        let noMini = DesignFixture.text.replacingOccurrences(of: "\"count\": 1,", with: "\"count\": 0,")
+        let none = try DesignFixture.model(selection: ["none"], text: noMini, crates: half)
+        #expect(none.unserved.map { none.scenario.pickupPoints[$0.point].id } == ["P3", "P8"])
+        #expect(none.unserved.first?.reason == "no site can serve it; from the nearest, WA: only small vehicles can reach it and WA has none")
     }
 
     @Test func pointsOnlyAClosedSiteCanServeAreUnserved() throws {
@@ -236,8 +243,8 @@ struct BruteForce {
         let expected = Aggregation.demand(of: book.orders, scenario: s)
         #expect(demand.crates.map { $0[0] } == s.pickupPoints.indices.map { p in expected.first { $0.point == p }?.load.crates ?? 0 })
         #expect(demand.orders.reduce(0, +) == book.orders.count)
-        // P1: one order of 7 units at 10 per crate → 1 crate; P8: 3 orders, 14+19+24 units → 6 crates.
-        #expect(demand.crates[0] == [1] && demand.crates[7] == [6])
+        // P1: one order of 7 units at 10 per crate → 1 crate; P8: 2 orders, 14+19 units → 4 crates.
+        #expect(demand.crates[0] == [1] && demand.crates[7] == [4])
     }
 
     @Test func summaryTableListsEverySiteAndTheComparison() throws {
@@ -245,7 +252,7 @@ struct BruteForce {
         let text = report.summary()
         let lines = text.split(separator: "\n").map(String.init)
         #expect(lines[0] == "Network design network-design (Shanghai (test)): 8 pickup points, 71.0 crates/day, 71.0 orders/day (test)")
-        #expect(lines.contains { $0.hasPrefix("warehouse  site") })
+        #expect(lines.contains { $0.hasPrefix("warehouse ") && $0.hasSuffix("total ¥/day") })
         for id in ["WA", "WB", "WC", "WD"] { #expect(lines.contains { $0.hasPrefix(id + " ") }) }
         #expect(lines.contains { $0.hasPrefix("total ") && $0.contains("\(report.open.count) of 4") })
         #expect(lines.contains { $0.hasPrefix("existing network (WA, WB): ") })
