@@ -27,8 +27,16 @@ struct Allocate: AsyncParsableCommand {
     @Argument(help: "The input: an OR-Library file, or a scenario directory / scenario.json.")
     var file: String
 
-    @Option(help: "Input format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: Format
+    @Option(help: "Input format: \(Format.allCases.map(\.rawValue).joined(separator: ", ")) (default: scenario for a directory or a .json file).")
+    var format: Format?
+
+    /// The format given, else a scenario for a directory or a .json file; OR-Library files must be named.
+    var resolvedFormat: Format? {
+        if let format { return format }
+        var isDir: ObjCBool = false
+        let dir = FileManager.default.fileExists(atPath: file, isDirectory: &isDir) && isDir.boolValue
+        return dir || file.hasSuffix(".json") ? .scenario : nil
+    }
 
     @Option(help: "orlib-cap: value of the word 'capacity' in capa/capb/capc files.")
     var capacity: String?
@@ -74,6 +82,9 @@ struct Allocate: AsyncParsableCommand {
 
     func validate() throws {
         if singleSource && splitDemand { throw ValidationError("--single-source and --split-demand exclude each other") }
+        guard let format = resolvedFormat else {
+            throw ValidationError("\(file) is neither a scenario directory nor a .json file: give --format (e.g. orlib-cap)")
+        }
         switch format {
         case .orlibCap:
             let scenarioOnly: [(String, Bool)] = [
@@ -99,9 +110,10 @@ struct Allocate: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            switch format {
-            case .orlibCap: try runORLib()
-            case .scenario: try runScenario()
+            switch resolvedFormat {
+            case .orlibCap?: try runORLib()
+            case .scenario?: try runScenario()
+            case nil: preconditionFailure("validate() requires a format")
             }
         }
     }
