@@ -23,6 +23,15 @@ public struct NetworkDesignOptions: Sendable {
     }
 }
 
+/// What must fit a site's capacity when the demand spans several days.
+public enum CapacityBasis: String, Sendable, Codable, CaseIterable {
+    /// Each point's busiest day: every day then fits (the points' peaks need not coincide, so
+    /// this is cautious).
+    case peak
+    /// The average day: busy days may exceed capacity (the report shows by how much).
+    case average
+}
+
 /// A pickup point with demand that no site (open or candidate) may serve.
 public struct UnservedPoint: Sendable, Equatable {
     public var point: Int
@@ -31,9 +40,10 @@ public struct UnservedPoint: Sendable, Equatable {
 
 /// The capacitated facility location model of a scenario: sites × pickup points with demand.
 ///
-/// - Demand of customer k (pickup point `customers[k]`): its crates summed over the demand's
-///   days; capacity of site i: `capacityPerDay[i]` × days. So an average over several days is
-///   exact in integers.
+/// - Demand of customer k (pickup point `customers[k]`), by `CapacityBasis`: `.peak`, its
+///   busiest day's crates against capacity `capacityPerDay[i]`; `.average`, its crates summed
+///   over the days against `capacityPerDay[i]` × days (an average exact in integers). One day:
+///   the same.
 /// - Fixed cost: the site's `fixed_cost_cents` (per day). The vans' day cost is not added: the
 ///   assignment cost already carries it, spread over the crates a van carries, as the daily
 ///   allocation does, and a plan pays it only for vans used.
@@ -49,6 +59,7 @@ public struct NetworkDesignModel: Sendable {
     public let scenario: Scenario
     public let sites: [NetworkSite]
     public let demand: NetworkDemand
+    public let capacityBasis: CapacityBasis
     /// What the travel times are based on.
     public let travelNote: String
     /// CFLP customer k is pickup point `customers[k]` (scenario order).
@@ -80,7 +91,8 @@ public struct NetworkDesignResult: Sendable {
 public enum NetworkDesign {
     /// Builds the model: travel times over sites and pickup points, serviceability, costs.
     public static func model(scenario base: Scenario, sites: [NetworkSite], demand: NetworkDemand, travel: TravelTimes,
-                             sourcing: FacilityLocationProblem.Sourcing = .single) throws -> NetworkDesignModel {
+                             capacityBasis: CapacityBasis = .peak, sourcing: FacilityLocationProblem.Sourcing = .single) throws
+        -> NetworkDesignModel {
         precondition(demand.crates.count == base.pickupPoints.count, "demand rows must match the pickup points")
         var scenario = base
         scenario.warehouses = sites.map(\.warehouse)
@@ -95,7 +107,7 @@ public enum NetworkDesign {
         var exclusions = [[String?]](repeating: [String?](repeating: nil, count: scenario.pickupPoints.count), count: m)
         for w in 0..<m {
             let drops = points.map { p -> Drop in
-                let peak = demand.crates[p].max() ?? 0
+                let peak = demand.peakCrates(p)
                 let cap = ctx.largestAllowed(point: p, warehouse: w)
                     .map { scenario.warehouses[w].vehicleTypes[fleet.types[w][$0].type].capacityCrates } ?? peak
                 return Drop(point: p, orders: [], load: Load(cratesByClass: [min(peak, cap), 0, 0], grams: 0))
@@ -145,15 +157,15 @@ public enum NetworkDesign {
         do {
             problem = try FacilityLocationProblem(
                 facilities: sites.indices.map {
-                    .init(capacity: Int64(capacity[$0]) * Int64(demand.days), fixedCost: Int64(sites[$0].warehouse.fixedCostCents),
+                    .init(capacity: Int64(capacity[$0]) * Int64(capacityBasis == .peak ? 1 : demand.days), fixedCost: Int64(sites[$0].warehouse.fixedCostCents),
                           status: sites[$0].status.facilityStatus)
                 },
-                demands: customers.map { Int64(demand.totalCrates($0)) }, sourcing: sourcing, costs: costs)
+                demands: customers.map { Int64(capacityBasis == .peak ? demand.peakCrates($0) : demand.totalCrates($0)) }, sourcing: sourcing, costs: costs)
         } catch {
             throw GeneralError(.planning, "network design: \(error)")
         }
         return NetworkDesignModel(
-            scenario: scenario, sites: sites, demand: demand, travelNote: travel.note + DailyPlanner.snapNote(snaps),
+            scenario: scenario, sites: sites, demand: demand, capacityBasis: capacityBasis, travelNote: travel.note + DailyPlanner.snapNote(snaps),
             customers: customers, problem: problem, capacityPerDay: capacity, fleetCratesPerDay: fleetCrates, unserved: unserved,
             exclusions: exclusions)
     }

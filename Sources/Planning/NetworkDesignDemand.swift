@@ -36,6 +36,9 @@ public struct NetworkDemand: Sendable, Equatable {
     /// Crates of point p over all days.
     public func totalCrates(_ p: Int) -> Int { crates[p].reduce(0, +) }
 
+    /// Crates of point p on its busiest day.
+    public func peakCrates(_ p: Int) -> Int { crates[p].max() ?? 0 }
+
     /// Crates per day at point p, averaged over the days.
     public func cratesPerDay(_ p: Int) -> Double { Double(totalCrates(p)) / Double(days) }
 }

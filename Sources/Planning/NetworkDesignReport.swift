@@ -12,6 +12,7 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
     public var city: String
     public var currency = "CNY"
     public var demand: DemandFigures
+    public var capacityBasis: CapacityBasis
     public var travelTimes: String
     public var status: FacilityLocationResult.Status
     /// Fixed plus assignment cost, cents per day (fractional cents only with split demand).
@@ -68,6 +69,10 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
         public var pickupPoints: Int
         public var cratesPerDay: Double
         public var utilisationPercent: Double
+        /// The busiest day's crates: the model holds the average to capacity, so over several
+        /// days this may exceed it (docs/network-design.md).
+        public var peakCratesPerDay: Double
+        public var peakUtilisationPercent: Double
         public var assignmentCost: Int
         /// Fixed plus assignment cost when open; 0 when closed.
         public var cost: Int
@@ -81,6 +86,8 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
             case pickupPoints = "pickup_points"
             case cratesPerDay = "crates_per_day"
             case utilisationPercent = "utilisation_percent"
+            case peakCratesPerDay = "peak_crates_per_day"
+            case peakUtilisationPercent = "peak_utilisation_percent"
             case assignmentCost = "assignment_cost"
         }
     }
@@ -129,6 +136,7 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
         case format, scenario, city, currency, demand, status, objective, bound, gap, sourcing, seconds, open, cost, warehouses,
              assignment, unserved
         case travelTimes = "travel_times"
+        case capacityBasis = "capacity_basis"
         case openIds = "open_ids"
         case existingNetwork = "existing_network"
     }
@@ -146,6 +154,7 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
             ordersPerDay: Self.hundredths(Double(model.demand.orders.reduce(0, +)) / days),
             cratesPerDay: Self.hundredths(Double(withDemand.reduce(0) { $0 + model.demand.totalCrates($1) }) / days))
         travelTimes = model.travelNote
+        capacityBasis = model.capacityBasis
         status = r.design.status
         objective = r.design.objective
         bound = r.design.bound
@@ -158,6 +167,7 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
         cost = solution.map { Self.costs($0, p) }
         var entries: [Entry] = []
         var load = [Double](repeating: 0, count: model.sites.count)
+        var daily = [[Double]](repeating: [Double](repeating: 0, count: model.demand.days), count: model.sites.count)
         var assigned = [Double](repeating: 0, count: model.sites.count)
         var served = [Set<Int>](repeating: [], count: model.sites.count)
         for (k, shares) in (solution?.assignment ?? []).enumerated() {
@@ -169,6 +179,7 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
                                      warehouseId: model.sites[sh.facility].warehouse.id, cratesPerDay: Self.hundredths(crates),
                                      cost: Int(c.rounded())))
                 load[sh.facility] += crates
+                for (d, c) in model.demand.crates[point].enumerated() { daily[sh.facility][d] += Double(c) * sh.fraction }
                 assigned[sh.facility] += c
                 served[sh.facility].insert(point)
             }
@@ -177,12 +188,14 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
         warehouses = model.sites.enumerated().map { i, s in
             let isOpen = solution?.open[i] ?? false
             let cap = model.capacityPerDay[i]
+            let peak = daily[i].max() ?? 0
             return SiteFigures(
                 index: i, warehouseId: s.warehouse.id, name: s.warehouse.name, origin: s.origin, variant: s.variant,
                 existing: s.existing, status: s.status, open: isOpen, sortingCapacityCrates: s.warehouse.sortingCapacityCrates,
                 fleetCratesPerDay: model.fleetCratesPerDay[i], capacityCratesPerDay: cap, fixedCost: s.warehouse.fixedCostCents,
                 pickupPoints: served[i].count, cratesPerDay: Self.hundredths(load[i]),
-                utilisationPercent: cap > 0 ? (load[i] * 1000 / Double(cap)).rounded() / 10 : 0,
+                utilisationPercent: Self.percent(load[i], of: cap), peakCratesPerDay: Self.hundredths(peak),
+                peakUtilisationPercent: Self.percent(peak, of: cap),
                 assignmentCost: Int(assigned[i].rounded()),
                 cost: isOpen ? s.warehouse.fixedCostCents + Int(assigned[i].rounded()) : 0)
         }
@@ -204,6 +217,11 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
     }
 
     static func hundredths(_ x: Double) -> Double { (x * 100).rounded() / 100 }
+
+    /// Percent with one decimal; 0 for no capacity.
+    static func percent(_ x: Double, of capacity: Int) -> Double {
+        capacity > 0 ? (x * 1000 / Double(capacity)).rounded() / 10 : 0
+    }
 
     /// Sorted keys, so the same design gives the same bytes.
     public func json() throws -> Data {

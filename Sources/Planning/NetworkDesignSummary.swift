@@ -11,18 +11,20 @@ extension NetworkDesignReport {
         let new = warehouses.filter { !$0.existing }
         out.append("sites: \(existingCount) in the scenario" + (new.isEmpty ? "" : ", \(new.count) candidate"
                    + (new.count == 1 ? "" : "s") + " (" + new.map { "\($0.warehouseId) from \(Self.source(of: $0))" }.joined(separator: "; ") + ")")
-                   + "; \(sourcing == .single ? "single sourcing (one warehouse per pickup point)" : "split demand")")
+                   + "; \(sourcing == .single ? "single sourcing (one warehouse per pickup point)" : "split demand")"
+                   + (demand.days > 1 ? "; capacity holds each point's \(capacityBasis == .peak ? "busiest" : "average") day" : ""))
         let money = objective.map { "¥" + S.yuan(Int($0.rounded())) + " per day" } ?? "no solution"
         out.append("facility location (Lagrangian + GLPK): \(status.rawValue), \(money), "
                    + String(format: "%.1f s", seconds) + (gap.map { $0 > 1e-9 ? String(format: ", gap %.2f%%", $0 * 100) : "" } ?? ""))
         out.append("")
         let header = ["warehouse", "site", "status", "open", "points", "crates/day", "capacity/day", "utilisation",
-                      "fixed ¥/day", "delivery ¥/day", "total ¥/day"]
+                      "peak day", "fixed ¥/day", "delivery ¥/day", "total ¥/day"]
         var rows: [[String]] = []
         for w in warehouses {
             rows.append([w.warehouseId, w.existing ? "scenario" : (w.variant == nil ? "candidate" : "variant"), w.status.rawValue,
                          w.open ? "yes" : "no", S.group(w.pickupPoints), S.oneDecimal(w.cratesPerDay), S.group(w.capacityCratesPerDay),
-                         w.open ? "\(S.oneDecimal(w.utilisationPercent))%" : "–", w.open ? S.yuan(w.fixedCost) : "–",
+                         w.open ? "\(S.oneDecimal(w.utilisationPercent))%" : "–",
+                         w.open ? "\(S.oneDecimal(w.peakUtilisationPercent))%" : "–", w.open ? S.yuan(w.fixedCost) : "–",
                          w.open ? S.yuan(w.assignmentCost) : "–", w.open ? S.yuan(w.cost) : "–"])
         }
         let opened = warehouses.filter(\.open)
@@ -30,9 +32,15 @@ extension NetworkDesignReport {
         let crates = opened.reduce(0.0) { $0 + $1.cratesPerDay }
         let footer = ["total", "", "", "\(opened.count) of \(warehouses.count)", S.group(opened.reduce(0) { $0 + $1.pickupPoints }),
                       S.oneDecimal(crates), S.group(capacity),
-                      capacity > 0 ? "\(S.oneDecimal((crates * 1000 / Double(capacity)).rounded() / 10))%" : "–",
+                      capacity > 0 ? "\(S.oneDecimal(Self.percent(crates, of: capacity)))%" : "–", "",
                       cost.map { S.yuan($0.fixed) } ?? "–", cost.map { S.yuan($0.assignment) } ?? "–", cost.map { S.yuan($0.total) } ?? "–"]
         out += S.aligned(header: header, rows: rows, footer: footer)
+        // The model holds the average over the days to capacity; say where a busy day does not fit.
+        for w in opened where w.peakCratesPerDay > Double(w.capacityCratesPerDay) {
+            out.append("\(w.warehouseId): its busiest day needs \(S.oneDecimal(w.peakCratesPerDay)) crates, above its capacity of "
+                       + "\(S.group(w.capacityCratesPerDay)) a day (the design holds the \(demand.days)-day average to capacity; "
+                       + "--capacity-basis peak makes every day fit)")
+        }
         if let e = existingNetwork {
             out.append("")
             var line = "existing network (\(e.openIds.isEmpty ? "none open" : e.openIds.joined(separator: ", "))): "

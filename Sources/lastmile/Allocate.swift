@@ -53,6 +53,10 @@ struct Allocate: AsyncParsableCommand {
     @Option(help: "scenario: design for the average of this many simulated days (the scenario's simulation section).")
     var days: Int?
 
+    @Option(name: .customLong("capacity-basis"),
+            help: "scenario, with --days: what must fit a site's capacity: peak (each point's busiest day, every day fits) or average.")
+    var capacityBasis: CapacityBasis?
+
     @Option(help: "scenario, with --days: demand seed (default: simulation.seed, else 1).")
     var seed: UInt64?
 
@@ -90,15 +94,16 @@ struct Allocate: AsyncParsableCommand {
             let scenarioOnly: [(String, Bool)] = [
                 ("--split-demand", splitDemand), ("--orders", orders != nil), ("--days", days != nil), ("--seed", seed != nil),
                 ("--variant", variant != nil), ("--candidates", candidates != nil), ("--open", forceOpen != nil),
-                ("--close", forceClose != nil),
+                ("--close", forceClose != nil), ("--capacity-basis", capacityBasis != nil),
             ]
             if let (flag, _) = scenarioOnly.first(where: \.1) { throw ValidationError("\(flag) applies to --format scenario") }
         case .scenario:
             if capacity != nil { throw ValidationError("--capacity applies to --format orlib-cap") }
             if orders != nil && days != nil { throw ValidationError("give either --orders or --days, not both") }
             if let days, days < 1 { throw ValidationError("--days must be at least 1") }
-            if days == nil, seed != nil || variant != nil {
-                throw ValidationError("\(seed != nil ? "--seed" : "--variant") needs --days (simulated demand)")
+            if days == nil, seed != nil || variant != nil || capacityBasis != nil {
+                let flag = seed != nil ? "--seed" : variant != nil ? "--variant" : "--capacity-basis"
+                throw ValidationError("\(flag) needs --days (simulated demand)")
             }
         }
     }
@@ -159,3 +164,5 @@ struct Allocate: AsyncParsableCommand {
         (s ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }
+
+extension CapacityBasis: ExpressibleByArgument {}

@@ -21,7 +21,8 @@ extension Allocate {
         let sites = try declarations.sites(for: scenario, selection: candidates.map { Self.list($0) },
                                            open: Self.list(forceOpen), close: Self.list(forceClose))
         let travel = try TravelTimes.choose(for: scenario, scenarioFile: scenarioFile)
-        let model = try NetworkDesign.model(scenario: scenario, sites: sites, demand: demand, travel: travel)
+        let model = try NetworkDesign.model(scenario: scenario, sites: sites, demand: demand, travel: travel,
+                                            capacityBasis: capacityBasis ?? .peak)
         let result = try NetworkDesign.solve(model, options: NetworkDesignOptions(
             sourcing: splitDemand ? .split : .single, timeLimit: timeLimit, relativeGap: gap, log: solverLog))
         let report = NetworkDesignReport(result)

@@ -25,10 +25,11 @@ enum DesignFixture {
     }
 
     static func model(selection: [String]? = nil, open: [String] = [], close: [String] = [], text: String = text,
-                      crates: [[Int]] = crates) throws -> NetworkDesignModel {
+                      crates: [[Int]] = crates, basis: CapacityBasis = .peak) throws -> NetworkDesignModel {
         let (s, d) = try load(text)
         let sites = try d.sites(for: s, selection: selection, open: open, close: close)
-        return try NetworkDesign.model(scenario: s, sites: sites, demand: demand(crates), travel: TravelTimes.straightLines(for: s))
+        return try NetworkDesign.model(scenario: s, sites: sites, demand: demand(crates), travel: TravelTimes.straightLines(for: s),
+                                       capacityBasis: basis)
     }
 
     /// 1-based line of the first line containing `needle` after the first line containing `after`.
@@ -62,9 +63,10 @@ struct BruteForce {
                 return Int64((sum / Double(days)).rounded())
             }
         }
-        demand = model.customers.map { Int64(model.demand.crates[$0].reduce(0, +)) }
+        let peak = model.capacityBasis == .peak
+        demand = model.customers.map { Int64(peak ? model.demand.crates[$0].max()! : model.demand.crates[$0].reduce(0, +)) }
         capacity = s.warehouses.map { w in
-            Int64(min(w.sortingCapacityCrates, w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates }) * days)
+            Int64(min(w.sortingCapacityCrates, w.vehicleTypes.reduce(0) { $0 + $1.count * $1.maxTrips * $1.capacityCrates }) * (peak ? 1 : days))
         }
         fixed = s.warehouses.map { Int64($0.fixedCostCents) }
         status = model.sites.map(\.status)
@@ -125,8 +127,9 @@ struct BruteForce {
         #expect(s.warehouses.map(\.id) == ["WA", "WB"])
     }
 
-    @Test func designIsTheBruteForceOptimum() throws {
-        let model = try DesignFixture.model()
+    @Test(arguments: CapacityBasis.allCases)
+    func designIsTheBruteForceOptimum(basis: CapacityBasis) throws {
+        let model = try DesignFixture.model(basis: basis)
         let result = try NetworkDesign.solve(model)
         let brute = BruteForce(model).bestPerOpenSet()
         let sorted = brute.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
@@ -145,6 +148,29 @@ struct BruteForce {
         #expect(report.cost?.total == Int(bestCost))
         #expect(report.cost.map { $0.fixed + $0.assignment } == Int(bestCost))
         #expect(report.existingNetwork?.openIds == ["WA", "WB"])
+    }
+
+    /// Every day's crates fit each open site when the busiest days are designed for; the
+    /// average basis holds only the mean, and the report's peak figures show the busiest day.
+    @Test(arguments: CapacityBasis.allCases)
+    func capacityIsRespected(basis: CapacityBasis) throws {
+        let model = try DesignFixture.model(basis: basis)
+        let result = try NetworkDesign.solve(model)
+        let solution = try #require(result.design.solution)
+        let report = NetworkDesignReport(result)
+        for i in solution.openFacilities {
+            let cap = model.capacityPerDay[i]
+            let daily = (0..<model.demand.days).map { d in
+                model.customers.indices.filter { solution.assignment[$0].contains { $0.facility == i } }
+                    .reduce(0) { $0 + model.demand.crates[model.customers[$1]][d] }
+            }
+            #expect(report.warehouses[i].peakCratesPerDay == Double(daily.max()!))
+            if basis == .peak {
+                #expect(daily.allSatisfy { $0 <= cap })
+            } else {
+                #expect(daily.reduce(0, +) <= cap * model.demand.days)
+            }
+        }
     }
 
     @Test func forcedStatusesAreRespected() throws {
