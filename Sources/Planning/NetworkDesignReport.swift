@@ -37,8 +37,12 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
         public var pickupPoints: Int
         public var ordersPerDay: Double
         public var cratesPerDay: Double
+        /// Crates a day that the open sites must hold, by the capacity basis (each point's
+        /// busiest day summed, or the average day).
+        public var capacityCratesPerDay: Double
         enum CodingKeys: String, CodingKey {
             case source, days
+            case capacityCratesPerDay = "capacity_crates_per_day"
             case pickupPoints = "pickup_points"
             case ordersPerDay = "orders_per_day"
             case cratesPerDay = "crates_per_day"
@@ -152,7 +156,9 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
         demand = DemandFigures(
             source: model.demand.source, days: model.demand.days, pickupPoints: withDemand.count,
             ordersPerDay: Self.hundredths(Double(model.demand.orders.reduce(0, +)) / days),
-            cratesPerDay: Self.hundredths(Double(withDemand.reduce(0) { $0 + model.demand.totalCrates($1) }) / days))
+            cratesPerDay: Self.hundredths(Double(withDemand.reduce(0) { $0 + model.demand.totalCrates($1) }) / days),
+            capacityCratesPerDay: Self.hundredths(Double(model.problem.totalDemand)
+                                                  / (model.capacityBasis == .peak ? 1 : days)))
         travelTimes = model.travelNote
         capacityBasis = model.capacityBasis
         status = r.design.status
@@ -205,7 +211,7 @@ public struct NetworkDesignReport: Codable, Sendable, Equatable {
         }
         existingNetwork = r.existing.map { e in
             Comparison(status: e.status, objective: e.objective,
-                       openIds: e.solution?.openFacilities.map { model.sites[$0].warehouse.id } ?? [],
+                       openIds: model.sites.filter { $0.existing && $0.status != .closed }.map(\.warehouse.id),
                        cost: e.solution.map { Self.costs($0, p) })
         }
     }

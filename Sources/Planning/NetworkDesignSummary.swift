@@ -16,6 +16,14 @@ extension NetworkDesignReport {
         let money = objective.map { "¥" + S.yuan(Int($0.rounded())) + " per day" } ?? "no solution"
         out.append("facility location (Lagrangian + GLPK): \(status.rawValue), \(money), "
                    + String(format: "%.1f s", seconds) + (gap.map { $0 > 1e-9 ? String(format: ", gap %.2f%%", $0 * 100) : "" } ?? ""))
+        if objective == nil {
+            let usable = warehouses.filter { $0.status != .closed }.reduce(0) { $0 + $1.capacityCratesPerDay }
+            out.append("no design: \(S.oneDecimal(demand.capacityCratesPerDay)) crates a day must fit"
+                       + (demand.days > 1 && capacityBasis == .peak ? " (each point's busiest day)" : "")
+                       + " into sites that are not closed with \(S.group(usable)) crates a day of capacity"
+                       + (sourcing == .single ? ", one warehouse per pickup point" : "")
+                       + (demand.days > 1 && capacityBasis == .peak ? "; --capacity-basis average holds the mean day instead" : ""))
+        }
         out.append("")
         let header = ["warehouse", "site", "status", "open", "points", "crates/day", "capacity/day", "utilisation",
                       "peak day", "fixed ¥/day", "delivery ¥/day", "total ¥/day"]

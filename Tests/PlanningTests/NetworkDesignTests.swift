@@ -365,3 +365,20 @@ struct BruteForce {
         #expect(error(DesignFixture.text, open: ["WA"], close: ["WA"]) == "--close: \"WA\" is also in --open")
     }
 }
+
+@Suite struct NetworkDesignInfeasibleTests {
+    /// Demand beyond every site's capacity: no design, and the summary says how much must fit
+    /// into how much; the existing network is named all the same.
+    @Test func demandBeyondCapacityIsExplained() throws {
+        let big = DesignFixture.crates.map { $0.map { $0 * 5 } }
+        let model = try DesignFixture.model(crates: big)
+        let report = NetworkDesignReport(try NetworkDesign.solve(model))
+        #expect(report.status == .infeasible && report.objective == nil)
+        let peakSum = big.reduce(0) { $0 + $1.max()! }
+        #expect(report.demand.capacityCratesPerDay == Double(peakSum))
+        let lines = report.summary().split(separator: "\n").map(String.init)
+        #expect(lines.contains("no design: \(peakSum).0 crates a day must fit (each point's busiest day) into sites that are not closed "
+                               + "with 230 crates a day of capacity, one warehouse per pickup point; --capacity-basis average holds the mean day instead"))
+        #expect(report.existingNetwork?.openIds == ["WA", "WB"])
+    }
+}
