@@ -93,19 +93,7 @@ public enum DailyPlanner {
         let demands = Aggregation.demand(of: accepted, scenario: scenario)
 
         // 3. Travel matrix over warehouses then pickup points.
-        // Named, so that a point too far from any road is reported by its id.
-        let named = scenario.warehouses.map { NamedPoint(id: $0.id, coordinate: $0.location) }
-            + scenario.pickupPoints.map { NamedPoint(id: $0.id, coordinate: $0.location) }
-        let matrix: TravelMatrix
-        let snaps: [SnapReport]
-        do {
-            matrix = try mappingRoadErrors { try travel.provider.matrix(for: named) }
-            snaps = try mappingRoadErrors { try travel.provider.snapReports(for: named) }
-        } catch let e as LastmileError {
-            throw e
-        } catch {
-            throw GeneralError(.planning, "travel times: \(error)")
-        }
+        let (matrix, snaps) = try ctx.travelMatrix(travel)
 
         // 4. Drops per warehouse, and whether each warehouse can serve each point at all.
         let (drops, why, lost) = try ctx.serviceability(of: demands, matrix: matrix)
@@ -193,27 +181,19 @@ public enum DailyPlanner {
         var costs: [[Int?]]
     }
 
-    /// Pickup point → warehouse by the GLPK model in Allocation. Cost of a pair: the point's
-    /// share of a van's round trip (radial approximation, Daganzo 1984 "The distance traveled to
-    /// visit N points with a maximum of C stops per vehicle"), plus service time; a pair is
-    /// allowed only when some van of the warehouse can serve the point alone.
+    /// Pickup point → warehouse by the GLPK model in Allocation. Cost of a pair:
+    /// `Context.estimatedDeliveryCost` (the point's share of a van's round trip plus service
+    /// time); a pair is allowed only when some van of the warehouse can serve the point alone.
     static func allocate(ctx: Context, demands: [PointDemand], why: [[UnassignedReason?]], lost: [[Int]], matrix: TravelMatrix,
                          timeLimit: Double) throws -> Allocated {
         let s = ctx.scenario
         var costs: [[Int?]] = []
         for (i, d) in demands.enumerated() {
-            let p = s.pickupPoints[d.point]
             costs.append(s.warehouses.indices.map { w -> Int? in
-                guard why[w][i] == nil, let t = ctx.largestAllowed(point: d.point, warehouse: w) else { return nil }
-                if let pin = ctx.fleet.pinned[p.id], pin != w { return nil }
-                let vt = s.warehouses[w].vehicleTypes[ctx.fleet.types[w][t].type]
-                let a = ctx.loc(warehouse: w), b = ctx.loc(point: d.point)
-                let share = Double(d.load.crates) / Double(vt.capacityCrates)
-                let km = Double(matrix.distance(a, b) + matrix.distance(b, a)) / 1000
-                let hours = Double(matrix.duration(a, b) + matrix.duration(b, a)) / 3600
-                let trip = km * Double(vt.costPerKmCents) + hours * Double(vt.costPerHourCents) + Double(vt.costPerDayCents) / Double(vt.maxTrips)
-                let service = Double(s.serviceTime(of: p).seconds(crates: d.load.crates)) / 3600 * Double(vt.costPerHourCents)
-                return Int((share * trip + service).rounded())
+                guard why[w][i] == nil else { return nil }
+                if let pin = ctx.fleet.pinned[s.pickupPoints[d.point].id], pin != w { return nil }
+                return ctx.estimatedDeliveryCost(crates: d.load.crates, point: d.point, warehouse: w, matrix: matrix)
+                    .map { Int($0.rounded()) }
             })
         }
         // Fleet limits: a day's trips of all vans, in crates and grams; and for each vehicle class

@@ -31,9 +31,10 @@ public enum ScenarioLoader {
     static let keys = ["name", "city", "time_zone", "map", "cutoff", "travel", "service", "stability_penalty_cents",
                        "warehouses", "pickup_points", "skus"] + extensionSections
 
-    /// Top-level sections that belong to other commands (`lastmile simulate` reads them, see
-    /// docs/simulation.md); the planner accepts and ignores them, so one file serves both.
-    public static let extensionSections = ["simulation", "variants"]
+    /// Top-level sections that belong to other commands (`lastmile simulate` reads the first two,
+    /// see docs/simulation.md; `lastmile allocate` the last, docs/network-design.md); the planner
+    /// accepts and ignores them, so one file serves every command.
+    public static let extensionSections = ["simulation", "variants", "network_design"]
 
     public static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> Scenario {
         let root: JSONNode
