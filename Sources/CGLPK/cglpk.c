@@ -359,10 +359,10 @@ void cglpk_solve(const cglpk_model *model, const cglpk_params *params, cglpk_res
         }
         if (params->mip_gap > 0) iocp.mip_gap = params->mip_gap;
         if (params->cuts) {
-            iocp.gmi_cuts = GLP_ON;
-            iocp.mir_cuts = GLP_ON;
-            iocp.cov_cuts = GLP_ON;
-            iocp.clq_cuts = GLP_ON;
+            iocp.gmi_cuts = (params->cuts & 1) ? GLP_ON : GLP_OFF;
+            iocp.mir_cuts = (params->cuts & 2) ? GLP_ON : GLP_OFF;
+            iocp.cov_cuts = (params->cuts & 4) ? GLP_ON : GLP_OFF;
+            iocp.clq_cuts = (params->cuts & 8) ? GLP_ON : GLP_OFF;
         }
         if (params->heuristics) {
             iocp.fp_heur = GLP_ON;

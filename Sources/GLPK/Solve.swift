@@ -85,6 +85,17 @@ public struct CallbackContext: ~Copyable {
     }
 }
 
+/// GLPK's cut generators.
+public struct CutKinds: OptionSet, Sendable {
+    public let rawValue: Int32
+    public init(rawValue: Int32) { self.rawValue = rawValue }
+    public static let gomory = CutKinds(rawValue: 1)
+    public static let mir = CutKinds(rawValue: 2)
+    public static let cover = CutKinds(rawValue: 4)
+    public static let clique = CutKinds(rawValue: 8)
+    public static let all: CutKinds = [.gomory, .mir, .cover, .clique]
+}
+
 public struct SolveOptions {
     /// Integrality on (false: solve the LP relaxation only).
     public var integer = true
@@ -94,6 +105,8 @@ public struct SolveOptions {
     /// Stop when the relative MIP gap falls below this; nil: prove optimality.
     public var relativeGap: Double?
     public var cuts = true
+    /// Which cut families `cuts` turns on (all by default).
+    public var cutKinds: CutKinds = .all
     /// Feasibility pump and proximity search.
     public var heuristics = false
     /// A feasible point offered to branch-and-cut as the first incumbent (MIP presolve is then off).
@@ -195,7 +208,7 @@ extension Model {
             params.time_limit_ms = options.timeLimit.map { Int32(clamping: Int(min(max($0, 0.001) * 1000, 2e9))) } ?? 0
             params.mip_gap = options.relativeGap ?? 0
             params.msg_level = options.log == nil ? GLP_MSG_OFF : (options.verbose ? GLP_MSG_ALL : GLP_MSG_ON)
-            params.cuts = options.cuts ? 1 : 0
+            params.cuts = options.cuts ? options.cutKinds.rawValue : 0
             params.heuristics = options.heuristics ? 1 : 0
             if let logBox {
                 params.log_ctx = Unmanaged.passUnretained(logBox).toOpaque()

@@ -4,6 +4,7 @@ import Planning
 import Routing
 
 extension InstanceFormat: ExpressibleByArgument {}
+extension HGSSolver.Strategy: ExpressibleByArgument {}
 
 /// `lastmile solve`: one benchmark instance, one thread, a wall-clock budget and a seed.
 struct Solve: AsyncParsableCommand {
@@ -18,6 +19,7 @@ struct Solve: AsyncParsableCommand {
     @Option(help: "Write the solution in CVRPLIB .sol form to this file.") var out: String?
     @Flag(help: "Print each improvement as it is found.") var verbose = false
     @Flag(help: "Do not recombine the route pool with GLPK.") var noPool = false
+    @Option(help: "genetic | iterated | automatic (chosen by the instance).") var strategy: HGSSolver.Strategy = .automatic
 
     func run() async throws {
         try await reportingErrors {
@@ -27,6 +29,7 @@ struct Solve: AsyncParsableCommand {
             }
             var options = HGSSolver.Options()
             options.setPartitioning = !noPool
+            options.strategy = strategy
             if verbose {
                 let scale = inst.scale
                 options.onImprovement = { t, it, c in

@@ -86,7 +86,7 @@ typedef struct {
     int time_limit_ms;      // 0: none
     double mip_gap;         // relative gap at which to stop, 0: none
     int msg_level;          // GLP_MSG_OFF .. GLP_MSG_ALL
-    int cuts;               // 1: Gomory, MIR, cover and clique cuts on
+    int cuts;               // bits: 1 Gomory, 2 MIR, 4 cover, 8 clique cuts on
     int heuristics;         // 1: feasibility pump and proximity search on
     const double *start;    // ncols or NULL: a feasible point offered as the first incumbent
     cglpk_callback callback;// or NULL

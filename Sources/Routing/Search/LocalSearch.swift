@@ -234,14 +234,22 @@ struct LocalSearch {
     // MARK: the search
 
     /// Runs the local search until no move of any neighbourhood improves (first improvement).
-    mutating func run() {
-        for k in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(k, rng.below(k + 1)) }
-        for u in order where rng.below(max(1, neighbours[u].count)) == 0 {
-            var nb = neighbours[u]
-            for k in stride(from: nb.count - 1, to: 0, by: -1) { nb.swapAt(k, rng.below(k + 1)) }
-            neighbours[u] = nb
+    /// With `incremental`, the state was a local optimum before some routes changed
+    /// (`markConverged`, then a perturbation): from the first loop on, only pairs with a route
+    /// changed since they were last tested are tried.
+    mutating func run(incremental: Bool = false, swapStar: Bool = true) {
+        if incremental {
+            // A full shuffle per run would cost more than the run itself on large instances.
+            for _ in 0..<min(order.count, 16) { order.swapAt(rng.below(order.count), rng.below(order.count)) }
+        } else {
+            for k in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(k, rng.below(k + 1)) }
+            for u in order where rng.below(max(1, neighbours[u].count)) == 0 {
+                var nb = neighbours[u]
+                for k in stride(from: nb.count - 1, to: 0, by: -1) { nb.swapAt(k, rng.below(k + 1)) }
+                neighbours[u] = nb
+            }
         }
-        var loop = 0
+        var loop = incremental ? 1 : 0
         var improved = true
         // At least two loops: moves into empty routes start with the second (as in HGS-CVRP).
         while (improved || loop < 2) && loop < LocalSearch.maxLoops {
@@ -256,9 +264,9 @@ struct LocalSearch {
                     if loop > 1 && max(modified[routeOf[u]], modified[routeOf[v]]) <= last { continue }
                     if tryMoves(u, v) { improved = true }
                 }
-                if loop > 1, routeOf[u] >= 0, tryEmptyRoute(u) { improved = true }
+                if loop > 1, routeOf[u] >= 0, !incremental || modified[routeOf[u]] > last, tryEmptyRoute(u) { improved = true }
             }
-            if useSwapStar && !sd.hasMultiTrip && swapStarPass() { improved = true }
+            if swapStar && useSwapStar && !sd.hasMultiTrip && swapStarPass() { improved = true }
             if (sd.hasOptional || !unrouted.isEmpty) && insertionPass() { improved = true }
             if sd.hasMultiTrip && reloadPass() { improved = true }
         }

@@ -61,7 +61,7 @@ struct RoutePool {
 
     /// Solves the set-partitioning model over the pool; returns a better solution, or nil.
     /// Branch-and-bound nodes of one untimed recombination at most.
-    static let untimedNodeLimit = 2_000
+    static let untimedNodeLimit = 200
 
     mutating func recombine(_ best: Individual, _ w: Penalties, seconds: Double?) -> Individual? {
         for (slot, seq) in best.routes.enumerated() where !seq.isEmpty { insert(type: sd.slotType[slot], seq: seq) }
@@ -98,6 +98,9 @@ struct RoutePool {
         for u in best.unrouted { if let s = slack[u] { start[s.index] = 1 } }
         var options = SolveOptions()
         options.timeLimit = seconds
+        // Gomory cuts at the root can take minutes on a large pool, before any node is counted;
+        // clique cuts are the ones a set-partitioning model profits from.
+        options.cutKinds = .clique
         if seconds == nil {
             // Untimed (an iteration budget): a clock would make the result depend on the machine,
             // so the work is capped by node relaxations instead, which GLPK visits in a fixed order.
