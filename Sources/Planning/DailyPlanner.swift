@@ -23,7 +23,7 @@ public struct PlanOptions: Sendable {
     public var unavailableVehicles: Set<String>
 
     public init(seed: UInt64 = 1, solver: any RoutingSolver = HGSSolver(),
-                solverName: String = "hybrid genetic search",
+                solverName: String = "iterated local search",
                 routingTimeLimit: Double? = nil, routingIterations: Int? = PlanOptions.defaultRoutingIterations,
                 allocationTimeLimit: Double = 30,
                 locked: [PlannedRoute] = [], unavailableVehicles: Set<String> = []) {

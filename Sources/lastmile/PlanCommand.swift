@@ -22,7 +22,7 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Routing time limit per warehouse, seconds (a cap on top of --iterations).")
     var timeLimit: Double?
 
-    @Option(help: "Routing iterations per warehouse (hybrid genetic search); 0: the greedy construction alone.")
+    @Option(help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone.")
     var iterations: Int = PlanOptions.defaultRoutingIterations
 
     func run() async throws {

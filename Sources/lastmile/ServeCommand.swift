@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Spool directory watched for *.jsonl order files.")
     var spool: String?
 
-    @Option(help: "Routing iterations per warehouse (hybrid genetic search); 0: the greedy construction alone.")
+    @Option(help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone.")
     var routingIterations: Int?
 
     @Option(help: "Log format: text or json.")

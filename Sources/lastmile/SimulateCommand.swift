@@ -27,7 +27,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Routing time limit per warehouse and day, seconds (a binding limit makes runs timing-dependent).")
     var timeLimit: Double?
 
-    @Option(help: "Routing iterations per warehouse and day (hybrid genetic search); 0: the greedy construction alone.")
+    @Option(help: "Routing iterations per warehouse and day (iterated local search); 0: the greedy construction alone.")
     var iterations: Int = 300
 
     @Option(help: "Variants simulated at once (default: the number of cores).")

@@ -9,7 +9,7 @@ extension HGSSolver.Strategy: ExpressibleByArgument {}
 /// `lastmile solve`: one benchmark instance, one thread, a wall-clock budget and a seed.
 struct Solve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Solve a VRPLIB, Solomon or Cordeau instance with the hybrid genetic search.")
+        abstract: "Solve a VRPLIB, Solomon or Cordeau instance (iterated local search by default, or the hybrid genetic search).")
 
     @Argument(help: "Instance file.") var instance: String
     @Option(help: "vrplib | solomon | cordeau") var format: InstanceFormat = .vrplib
@@ -20,6 +20,8 @@ struct Solve: AsyncParsableCommand {
     @Flag(help: "Print each improvement as it is found.") var verbose = false
     @Flag(help: "Do not recombine the route pool with GLPK.") var noPool = false
     @Option(help: "genetic | iterated | automatic (chosen by the instance).") var strategy: HGSSolver.Strategy = .automatic
+    @Option(help: "Iterated local search: clients ruined per iteration at most.") var maxPerturbation: Int?
+    @Option(help: "Iterated local search: history length of the late-acceptance criterion.") var history: Int?
 
     func run() async throws {
         try await reportingErrors {
@@ -30,6 +32,8 @@ struct Solve: AsyncParsableCommand {
             var options = HGSSolver.Options()
             options.setPartitioning = !noPool
             options.strategy = strategy
+            if let maxPerturbation { options.maxPerturbation = maxPerturbation }
+            if let history { options.historyLength = history }
             if verbose {
                 let scale = inst.scale
                 options.onImprovement = { t, it, c in

@@ -52,7 +52,7 @@ import Testing
         #expect(a.totals.distanceM == 27_451)
     }
 
-    /// The default router (hybrid genetic search, a fixed iteration budget): reproducible for a
+    /// The default router (HGSSolver, a fixed iteration budget): reproducible for a
     /// seed, checker-clean, and never dearer than the greedy construction it starts from.
     @Test func geneticSearchPlanIsReproducibleAndNoDearerThanGreedy() throws {
         let (s, book) = try smallCity()
