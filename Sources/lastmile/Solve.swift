@@ -19,7 +19,7 @@ struct Solve: AsyncParsableCommand {
     @Option(help: "Write the solution in CVRPLIB .sol form to this file.") var out: String?
     @Flag(help: "Print each improvement as it is found.") var verbose = false
     @Flag(help: "Do not recombine the route pool with GLPK.") var noPool = false
-    @Option(help: "genetic | iterated | automatic (chosen by the instance).") var strategy: HGSSolver.Strategy = .automatic
+    @Option(help: "iterated | genetic | automatic (the solver's choice: iterated).") var strategy: HGSSolver.Strategy = .automatic
     @Option(help: "Iterated local search: clients ruined per iteration at most.") var maxPerturbation: Int?
     @Option(help: "Iterated local search: history length of the late-acceptance criterion.") var history: Int?
 
@@ -46,6 +46,7 @@ struct Solve: AsyncParsableCommand {
             print(sol, terminator: "")
             print("Time \(String(format: "%.2f", result.seconds))")
             print("Iterations \(result.iterations)")
+            if let lb = result.lowerBound { print("Lower bound \(inst.printed(cost: lb)) (LP relaxation of the exact model)") }
             if !result.evaluation.isFeasible {
                 FileHandle.standardError.write(Data("warning: infeasible: \(result.evaluation.violations.joined(separator: "; "))\n".utf8))
             }

@@ -21,6 +21,9 @@ func hgsMatchesExactOptimumOnCVRP(seed: UInt64, strategy: HGSSolver.Strategy) th
     #expect(Checker(data: data).check(exact.solution).cost == exact.cost)
     #expect(r.evaluation.cost == exact.cost)
     #expect(exact.lpBound <= Double(exact.cost) + 1e-6)
+    // The solver reports the LP bound on instances this small.
+    let lb = try #require(r.lowerBound)
+    #expect(lb <= exact.cost && Double(lb) >= exact.lpBound - 1)
 }
 
 @Test(arguments: [4, 5, 6], [HGSSolver.Strategy.genetic, .iterated])
