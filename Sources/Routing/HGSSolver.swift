@@ -160,13 +160,10 @@ public struct HGSSolver: RoutingSolver {
         /// Iterated local search from one educated start; late-acceptance hill climbing over
         /// penalised costs, a full local search (SWAP* included) on every new best.
         func iterated() {
-            func penalised(_ i: Individual) -> Double {
-                Double(i.objective) + w.load * Double(i.excessLoad) + w.time * Double(i.timeWarp)
-            }
             if population.isEmpty { educate(splitter.split(randomGiant(), w), unrouted: []); iteration += 1 }
             guard let start = best ?? bestInfeasible else { return }
             var curr = start
-            let initial = penalised(start)
+            let initial = start.penalised(under: w)
             var history = [Individual?](repeating: nil, count: max(1, options.historyLength))
             var head = 0
             var loaded = false
@@ -199,8 +196,8 @@ public struct HGSSolver: RoutingSolver {
                 timeFeasible.append(cand.timeWarp == 0)
                 registered += 1
 
-                let c = penalised(cand), late = history[head].map(penalised) ?? initial
-                var now = penalised(curr)
+                let c = cand.penalised(under: w), late = history[head]?.penalised(under: w) ?? initial
+                var now = curr.penalised(under: w)
                 if c < late || c < now {
                     curr = cand
                     now = c

@@ -10,7 +10,9 @@ final class Individual {
     var penalised: Double
     var succ: [Int32]
     var pred: [Int32]
-    var giant: [Int]
+    let sd: SearchData
+    /// Giant tour for crossover, built on first use: the iterated search never reads it.
+    lazy var giant: [Int] = makeGiant()
     /// Broken-pairs distance to the others of its subpopulation, ascending.
     var proximity: [(Double, ObjectIdentifier)] = []
     var biasedFitness = 0.0
@@ -18,6 +20,7 @@ final class Individual {
     var isFeasible: Bool { excessLoad == 0 && timeWarp == 0 }
 
     init(_ sd: SearchData, routes: SlotRoutes, unrouted: [Int], _ w: Penalties) {
+        self.sd = sd
         self.routes = routes
         self.unrouted = unrouted
         var obj = 0, ex = 0, tw = 0
@@ -53,9 +56,13 @@ final class Individual {
         objective = obj
         excessLoad = ex
         timeWarp = tw
-        penalised = Double(obj) + w.load * Double(ex) + w.time * Double(tw)
+        penalised = 0
         succ = s
         pred = p
+        penalised = penalised(under: w)
+    }
+
+    private func makeGiant() -> [Int] {
         // Giant tour: routes in order of the polar angle of their barycentre (as HGS-CVRP does),
         // so that Split sees neighbouring routes next to each other; left-out clients last.
         var keyed: [(Double, [Int])] = []
@@ -67,12 +74,15 @@ final class Individual {
             keyed.append((k > 0 ? atan2(y / k, x / k) : 0, seq.filter { $0 >= sd.depots }))
         }
         keyed.sort { $0.0 < $1.0 }
-        giant = keyed.flatMap(\.1) + unrouted
+        return keyed.flatMap(\.1) + unrouted
     }
 
-    func reprice(_ w: Penalties) {
-        penalised = Double(objective) + w.load * Double(excessLoad) + w.time * Double(timeWarp)
+    /// Cost with the infeasibility penalised under weights w.
+    func penalised(under w: Penalties) -> Double {
+        Double(objective) + w.load * Double(excessLoad) + w.time * Double(timeWarp)
     }
+
+    func reprice(_ w: Penalties) { penalised = penalised(under: w) }
 
     /// Broken-pairs distance (Prins 2009; as in HGS-CVRP): share of clients whose neighbours differ.
     func distance(to o: Individual, _ sd: SearchData) -> Double {

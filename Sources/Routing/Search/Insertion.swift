@@ -29,9 +29,8 @@ extension LocalSearch {
                     if seenEmpty & bit != 0 { continue }
                     seenEmpty |= bit
                 }
-                let t = type[r]
                 for p in 0..<(len[r] - 1) {
-                    let c = routeCost(sd.merge(sd.merge(prefix(r, p), sd.clientPiece(u), type: t), suffix(r, p + 1), type: t), r) - cost[r]
+                    let c = insertionDelta(u, r, after: p)
                     if c < best { best = c; br = r; bp = p }
                 }
             }
@@ -45,6 +44,12 @@ extension LocalSearch {
         }
         unrouted = still
         return improved
+    }
+
+    /// Change of route r's penalised cost when client u goes in after position p.
+    @inline(__always) func insertionDelta(_ u: Int, _ r: Int, after p: Int) -> Double {
+        let t = type[r]
+        return routeCost(sd.merge(sd.merge(prefix(r, p), sd.clientPiece(u), type: t), suffix(r, p + 1), type: t), r) - cost[r]
     }
 
     func isInfeasible(_ r: Int) -> Bool {

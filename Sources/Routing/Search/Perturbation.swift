@@ -41,8 +41,7 @@ extension LocalSearch {
     mutating func reinsert(_ u: Int) {
         var best = Double.infinity, br = -1, bp = -1
         @inline(__always) func consider(_ r: Int, _ p: Int) {
-            let t = type[r]
-            let c = routeCost(sd.merge(sd.merge(prefix(r, p), sd.clientPiece(u), type: t), suffix(r, p + 1), type: t), r) - cost[r]
+            let c = insertionDelta(u, r, after: p)
             if c < best { best = c; br = r; bp = p }
         }
         var any = false
