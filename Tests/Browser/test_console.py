@@ -148,8 +148,7 @@ def test_3_move_stop_changes_cost_and_etas(daemon, driver, out_dir):
         assert shown.startswith(("+¥", "−¥")), f"cost delta text {shown}"
         select_route(driver, b["route_id"])
         got = shown_stops(driver, b["route_id"])
-        i = body["routes"].index(next(r for r in body["routes"] if r.get("route_id") == b["route_id"]))
-        srv = server["routes"][i]
+        srv = next(r for r in server["routes"] if r.get("source_route_id") == b["route_id"])
         assert [sid for sid, _ in got] == [s["pickup_point_id"] for s in srv["stops"]], f"stops shown {got}"
         assert [eta for _, eta in got] == [s["arrival"][11:16] for s in srv["stops"]], f"ETAs shown {got}, server {[s['arrival'] for s in srv['stops']]}"
         assert moved in [sid for sid, _ in got]

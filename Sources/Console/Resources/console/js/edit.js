@@ -199,19 +199,27 @@ async function run() {
   emit('evaluation');
 }
 
-/** Map evaluated routes to working keys: by position (empty routes are not sent), else by source route id. */
+/**
+ * Map evaluated routes to working keys. The server orders its routes by warehouse and van and
+ * names them "<van>-T<trip>", so match by source_route_id, and a new trip by van and stops.
+ */
 export function evaluatedByKey() {
   const m = new Map();
   const res = evaluation.result;
   if (!res?.routes) return m;
-  if (res.routes.length === evaluation.keys.length) {
-    res.routes.forEach((r, i) => m.set(evaluation.keys[i], r));
-  } else {
-    const byRoute = new Map(workingRoutes().filter(r => r.route_id).map(r => [r.route_id, r.key]));
-    for (const r of res.routes) {
-      const k = byRoute.get(r.source_route_id) || byRoute.get(r.route_id);
-      if (k) m.set(k, r);
-    }
+  const sent = workingRoutes().filter(r => evaluation.keys.includes(r.key));
+  const byRoute = new Map(sent.filter(r => r.route_id).map(r => [r.route_id, r.key]));
+  const points = r => r.stops.map(s => s.pickup_point_id).join(',');
+  const used = new Set();
+  for (const r of res.routes) {
+    const k = r.source_route_id ? byRoute.get(r.source_route_id) : undefined;
+    if (k && !used.has(k)) { m.set(k, r); used.add(k); }
+  }
+  for (const r of res.routes) {
+    if (r.source_route_id && byRoute.has(r.source_route_id)) continue;
+    const w = sent.find(x => !used.has(x.key) && x.vehicle_id === r.vehicle_id && points(x) === points(r))
+      || sent.find(x => !used.has(x.key) && !x.route_id && x.vehicle_id === r.vehicle_id);
+    if (w) { m.set(w.key, r); used.add(w.key); }
   }
   return m;
 }

@@ -75,6 +75,8 @@ $('drawer-toggle').addEventListener('click', () => {
 
 // Rendering -------------------------------------------------------------------------------
 let renderQueued = false;
+let mapDirty = true;      // the plan, the edits or the evaluation changed: redraw the map (else only highlight)
+let pendingPopup = null;
 function renderAll() {
   if (renderQueued) return;
   renderQueued = true;
@@ -89,7 +91,8 @@ function renderNow() {
   unassignedView.render(un, routes);
   $('unassigned-count').textContent = un.length ? String(un.length) : '';
   violationsView.render($('violations'), $('violation-count'), selectRoute);
-  mapView.draw(routes, state.geojson, un);
+  if (mapDirty) { mapView.draw(routes, state.geojson, un); mapDirty = false; } else mapView.highlight(state.selectedRouteId);
+  if (pendingPopup) { mapView.openPopup(...pendingPopup); pendingPopup = null; }
   renderEditBar();
 }
 
@@ -104,7 +107,7 @@ function renderEditBar() {
   const ev = edit.evaluation;
   const out = $('cost-delta');
   const n = edit.editedKeys().size;
-  $('edit-count').textContent = dirty ? `${n} 条路线已改 route${n === 1 ? '' : 's'} edited` : '';
+  $('edit-count').textContent = dirty ? `未保存 Unsaved: ${n} 条路线已改 route${n === 1 ? '' : 's'} edited` : '';
   if (!dirty) { out.textContent = '±¥0.00'; out.className = ''; out.dataset.cents = '0'; $('edit-summary').textContent = ''; $('eval-state').textContent = ''; return; }
   if (ev.result) {
     const c = ev.result.delta?.cost_cents ?? (ev.result.totals.cost - ev.result.base.cost);
@@ -137,7 +140,10 @@ function selectRoute(key) {
 function selectStop(key, pointId) {
   state.selectedRouteId = key;
   state.selectedStop = { routeKey: key, pointId };
-  mapView.openPopup(key, pointId);
+  mapView.highlight(key);
+  pendingPopup = [key, pointId];
+  sideTab('routes');
+  routesListHandlers.scrollToSelected = true;
   renderAll();
 }
 
@@ -166,7 +172,7 @@ function popup(key, pointId) {
     const sel = routesList.moveSelect(r, s, routes.filter(x => x.key !== r.key && !x.locked), freeVans);
     sel.addEventListener('change', () => mapView.closePopup());
     box.append(el('p', {}, '移到路线 Move to route: ', sel));
-  } else box.append(el('p', { class: 'muted' }, '🔒 已发车 Dispatched: locked'));
+  } else box.append(el('p', { class: 'muted' }, '⚑ 已发车 Dispatched: locked'));
   return box;
 }
 
@@ -196,10 +202,12 @@ function writeHash() {
 /** Default day: tomorrow if it has a plan, else the latest of the last week that has one, else tomorrow. */
 async function defaultDate(today) {
   const tomorrow = tomorrowOf(today);
-  const days = [tomorrow, ...Array.from({ length: 8 }, (_, i) => addDays(tomorrow, -1 - i))];
+  const first = await get(`/v1/plans?date=${tomorrow}`).catch(() => ({ plans: [] }));
+  if (first.plans?.length) return { date: tomorrow, list: first };
+  const days = Array.from({ length: 8 }, (_, i) => addDays(tomorrow, -1 - i));
   const lists = await Promise.all(days.map(d => get(`/v1/plans?date=${d}`).catch(() => ({ plans: [] }))));
   const i = lists.findIndex(l => l.plans?.length);
-  return { date: i < 0 ? tomorrow : days[i], list: i < 0 ? lists[0] : lists[i] };
+  return i < 0 ? { date: tomorrow, list: first } : { date: days[i], list: lists[i] };
 }
 
 async function loadVersions() {
@@ -227,7 +235,7 @@ async function showPlan(planId) {
     $('plan-label').textContent = '';
     figures.render($('figures'));
     $('print-list').replaceChildren(el('p', { class: 'muted' }, '没有计划 No plan.'));
-    versions.render(); renderNow(); writeHash();
+    versions.render(); mapDirty = true; renderNow(); writeHash();
     return;
   }
   const [plan, geojson, routes] = await Promise.all([
@@ -243,6 +251,7 @@ async function showPlan(planId) {
   $('plan-label').textContent = v ? `v${v.version}${v.current ? ' 当前 current' : ' 旧版本 old version'} · ${v.trigger}` : `plan ${planId}`;
   figures.render($('figures'));
   versions.render();
+  mapDirty = true;
   renderNow();
   writeHash();
   printMenu.load(planId);
@@ -263,7 +272,7 @@ async function dispatchRoute(routeId) {
   try {
     const r = await post(`/v1/plans/${state.planId}/routes/${encodeURIComponent(routeId)}/dispatch`, {});
     state.routeMeta.set(routeId, { ...state.routeMeta.get(routeId), ...r });
-    toast(`🔒 ${routeId} 已发车 dispatched`);
+    toast(`⚑ ${routeId} 已发车 dispatched`);
     renderAll();
   } catch (e) { toast(`✗ dispatch ${routeId}: ${e.message}`, true); }
 }
@@ -370,8 +379,8 @@ async function reoptimise() {
 }
 
 // Wiring ----------------------------------------------------------------------------------
-on('edits', () => renderAll());
-on('evaluation', () => renderAll());
+on('edits', () => { mapDirty = true; renderAll(); });
+on('evaluation', () => { mapDirty = true; renderAll(); });
 $('undo').addEventListener('click', () => edit.undo());
 $('redo').addEventListener('click', () => edit.redo());
 $('discard').addEventListener('click', () => { if (confirm('放弃全部修改？ Discard every edit?')) edit.discard(); });
@@ -394,22 +403,24 @@ function fail(e) { console.warn(e); toast(e.message || String(e), true, null, 0)
 
 async function start() {
   performance.mark('start');
+  const scenarioP = get('/v1/scenario');
+  scenarioP.catch(() => {});
   let config;
   try { config = await get('/v1/console/config'); }
   catch (e) { config = { leaflet: !!window.L, read_access: 'open', attribution: '© OpenStreetMap contributors', time_zone: 'Asia/Shanghai' }; console.info('console config unavailable:', e.message); }
   state.config = config;
   const h = readHash();
   const today = config.today || new Date().toLocaleDateString('sv-SE', { timeZone: config.time_zone || 'Asia/Shanghai' });
-  if (config.read_access === 'token' && !token()) await askToken('read');
-  const [scenario, day] = await Promise.all([get('/v1/scenario'), h.date ? Promise.resolve({ date: h.date, list: null }) : defaultDate(today)]);
+  const [scenario, day] = await Promise.all([scenarioP, h.date ? Promise.resolve({ date: h.date, list: null }) : defaultDate(today)]);
   indexScenario(scenario);
   document.title = `调度台 Dispatch console · ${config.scenario || scenario.name || ''}`;
-  const hasMap = mapView.init($('map'), config, { selectRoute, popup, dropStop });
+  const hasMap = mapView.init($('map'), config, { selectRoute, selectStop, popup, dropStop });
   if (!hasMap) {
     document.body.classList.add('no-map');
     $('map').textContent = '地图不可用 Map unavailable';
     banner(`地图不可用 Map unavailable: install Debian's libjs-leaflet (${config.leaflet_hint || 'apt-get install libjs-leaflet'}) and restart lastmile serve`);
   }
+  if (innerWidth <= 1100) { $('drawer').classList.add('collapsed'); $('drawer-toggle').textContent = '▴'; mapView.invalidate(); }
   routesList.init($('route-list'), routesListHandlers);
   routesTable.init($('routes-table'), selectRoute);
   timeline.init($('timeline'), $('timeline-warehouse'), selectRoute);

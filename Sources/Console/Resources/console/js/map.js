@@ -10,7 +10,8 @@ let stopMarkers = new Map();     // "routeKey|pointId" → marker
 let legLayers = [];              // {layer, key, to}
 let selectedKey = null;
 let fitted = false;
-let handlers = { selectRoute() {}, popup() { return ''; }, dropStop() {} };
+let handlers = { selectRoute() {}, selectStop() {}, popup() { return ''; }, dropStop() {} };
+let popupOpen = null;   // "routeKey|pointId" of the open popup: kept open across redraws
 const roadsCache = new Map();
 
 export const available = () => !!map;
@@ -18,7 +19,8 @@ export const available = () => !!map;
 export function init(element, config, h) {
   handlers = { ...handlers, ...h };
   if (!L || window.__leafletFailed || config?.leaflet === false) return false;
-  map = L.map(element, { zoomControl: true, preferCanvas: false, attributionControl: true });
+  map = L.map(element, { zoomControl: true, preferCanvas: false, attributionControl: true, minZoom: 9, maxZoom: 18, zoomSnap: 0.25, zoomDelta: 0.5 });
+  map.invalidateSize();
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(escapeHtml(config?.attribution || '© OpenStreetMap contributors'));
   map.createPane('roads').style.zIndex = 250;
@@ -67,6 +69,7 @@ function tag(layer, attrs) {
  */
 export function draw(routes, geojson, unassigned) {
   if (!map) return;
+  const reopen = popupOpen;
   planLayer?.remove();
   planLayer = L.layerGroup().addTo(map);
   stopMarkers = new Map(); legLayers = [];
@@ -112,7 +115,7 @@ export function draw(routes, geojson, unassigned) {
       }).addTo(planLayer);
       tag(m, { 'data-stop-id': s.pickup_point_id, 'data-route-id': r.key, 'data-kind': 'stop', class: 'leaflet-interactive stop-marker' });
       m.bindTooltip(`${escapeHtml(p.name)} · ${escapeHtml(r.vehicle_id)} #${s.sequence}`, { direction: 'top', offset: [0, -6] });
-      m.on('click', ev => { if (dragged) return; L.DomEvent.stop(ev); openPopup(r.key, s.pickup_point_id); });
+      m.on('click', ev => { if (dragged) return; L.DomEvent.stop(ev); handlers.selectStop(r.key, s.pickup_point_id); });
       if (!r.locked) m.on('mousedown', ev => startDrag(ev, r.key, s.pickup_point_id, m));
       stopMarkers.set(`${r.key}|${s.pickup_point_id}`, m);
     }
@@ -135,7 +138,14 @@ export function draw(routes, geojson, unassigned) {
     L.marker([w.location.lat, w.location.lon], { icon, keyboard: false, zIndexOffset: 1000 })
       .bindTooltip(`${escapeHtml(w.name)}<br>${escapeHtml(w.id)}`, { direction: 'top' }).addTo(planLayer);
   }
+  if (!fitted) {
+    fitted = true;
+    map.invalidateSize();
+    const pts = [...state.points.values(), ...state.warehouses.values()].map(p => [p.location.lat, p.location.lon]);
+    if (pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [16, 16] });
+  }
   highlight(selectedKey);
+  if (reopen && stopMarkers.has(reopen)) { const [k, p] = reopen.split('|'); openPopup(k, p, false); } else popupOpen = null;
 }
 
 export function highlight(key) {
@@ -157,15 +167,17 @@ export function focusRoute(key) {
   if (map && ms.length) map.fitBounds(L.latLngBounds(ms), { padding: [40, 40], maxZoom: 15 });
 }
 
-export function openPopup(key, pointId) {
+export function openPopup(key, pointId, pan = true) {
   const m = stopMarkers.get(`${key}|${pointId}`);
   if (!m) return;
   const content = handlers.popup(key, pointId);
   m.unbindPopup();
-  m.bindPopup(content, { maxWidth: 320, autoPan: true }).openPopup();
+  m.bindPopup(content, { maxWidth: 320, autoPan: pan }).openPopup();
+  popupOpen = `${key}|${pointId}`;
+  m.once('popupclose', () => { if (popupOpen === `${key}|${pointId}`) popupOpen = null; });
 }
 
-export function closePopup() { map?.closePopup(); }
+export function closePopup() { popupOpen = null; map?.closePopup(); }
 export function invalidate() { map?.invalidateSize(); }
 
 // Drag a stop marker onto another stop (it goes after that stop) or a leg (it goes before the leg's end).

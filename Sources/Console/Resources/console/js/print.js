@@ -30,13 +30,13 @@ export async function load(planId) {
   const section = (title, map, labelOf) => map.size ? el('details', { open: title.startsWith('仓') },
     el('summary', {}, `${title} (${map.size})`),
     el('div', {}, [...map].map(([id, ps]) => el('div', { 'data-print-group': id }, el('b', {}, labelOf(id) + ' '), ps.map(p => link(p, name(p))))))) : null;
-  root.replaceChildren(
+  root.replaceChildren(...[
     el('h3', {}, '打印 Print · v' + (state.versions.find(v => v.plan_id === planId)?.version ?? '')),
-    groups.index.map(p => link(p, p === 'print/index.html' ? '目录 Index' : name(p))),
+    groups.index.map(p => link(p, p === 'print/index.html' ? '目录 Index (all pages)' : name(p))),
     section('仓 Warehouses', groups.warehouses, id => `${id} ${state.warehouses.get(id)?.name || ''}`),
     section('车 Vans', groups.vehicles, id => id),
     section('自提点 Pickup points', groups.points, id => `${id} ${state.points.get(id)?.name || ''}`),
-    groups.other.length ? el('div', {}, groups.other.map(p => link(p, p.slice(6)))) : null);
+    groups.other.length ? el('div', {}, groups.other.map(p => link(p, p.slice(6)))) : null].flat().filter(Boolean));
 }
 const push = (m, k, v) => { if (!m.has(k)) m.set(k, []); m.get(k).push(v); };
 

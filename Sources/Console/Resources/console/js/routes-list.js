@@ -46,7 +46,7 @@ function card(r, routes) {
       onclick: () => handlers.select(selected ? null : r.key), onkeydown: e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); handlers.select(selected ? null : r.key); } } },
     el('span', { class: 'rid' }, r.route_id || '新趟 New trip'),
     el('span', {}, r.vehicle_id),
-    r.locked ? el('span', { class: 'lock', title: '已发车 Dispatched: locked' }, '🔒 已发车 dispatched') : null,
+    r.locked ? el('span', { class: 'lock', title: '已发车 Dispatched: locked' }, '⚑ 已发车 dispatched') : null,
     r.edited ? el('span', { class: 'muted' }, '✎ 已改 edited') : null,
     nViol ? el('span', { class: 'badge', 'data-testid': 'route-violation-badge' }, `${nViol} ⚠`) : null,
     el('span', { class: 'meta' }, r.stale ? '… 检查中 checking' :
@@ -64,7 +64,7 @@ function card(r, routes) {
       el('option', { value: '' }, '换车 Move to van…'),
       vans.filter(v => v.id !== r.vehicle_id).map(v => el('option', { value: v.id }, `${v.id} (${v.type.capacity_crates} 筐, ${v.type.class})`)));
     tools.append(vanSel);
-    if (r.route_id && state.planId && handlers.canDispatch()) tools.append(el('button', { class: 'small', 'data-testid': 'dispatch-route', onclick: () => handlers.dispatch(r.route_id) }, '🔒 发车 Dispatch'));
+    if (r.route_id && state.planId && handlers.canDispatch()) tools.append(el('button', { class: 'small', 'data-testid': 'dispatch-route', onclick: () => handlers.dispatch(r.route_id) }, '⚑ 发车 Dispatch'));
   }
   tools.append(el('span', { class: 'muted' }, `${hours(r.duration_s)} h`));
   c.append(tools);

@@ -40,7 +40,7 @@ export function render(routes) {
     el('td', {}, hhmm(r.departure)), el('td', {}, hhmm(r.return)), el('td', { class: 'num' }, r.stops.length),
     el('td', { class: 'num' }, fmtInt(r.load?.crates)), el('td', { class: 'num' }, km(r.distance_m)),
     el('td', { class: 'num' }, hours(r.duration_s)), el('td', { class: 'num' }, yuan(r.cost)),
-    el('td', {}, r.locked ? '🔒 已发车 dispatched' : r.edited ? '✎ 已改 edited' : '计划 planned'),
+    el('td', {}, r.locked ? '⚑ 已发车 dispatched' : r.edited ? '✎ 已改 edited' : '计划 planned'),
   )));
   root.replaceChildren(el('table', { class: 'grid', 'data-testid': 'routes-grid' }, el('thead', {}, thead), tbody));
 }

@@ -76,7 +76,7 @@ export function render(routes) {
         tick.append(svg('title', {}, `${escapeHtml(state.points.get(st.pickup_point_id)?.name || st.pickup_point_id)} ${hhmm(st.arrival)} [${hhmm(st.window?.from)}–${hhmm(st.window?.to)}]${cls === 'late' ? ' 迟到 late' : cls === 'tight' ? ' 紧 tight' : ''}`));
         g.append(tick);
       }
-      if (r.locked) g.append(svg('text', { class: 'row-label', x: x(a) + 2, y: y + 13 }, '🔒'));
+      if (r.locked) g.append(svg('text', { class: 'row-label', x: x(a) + 2, y: y + 13 }, '⚑'));
       s.append(g);
     }
   });
