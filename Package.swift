@@ -55,10 +55,12 @@ let package = Package(
             dependencies: ["Planning", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        // The dispatcher's web console: our own HTML, CSS and JavaScript, served by the daemon.
+        .target(name: "Console", resources: [.copy("Resources/console")], swiftSettings: strict),
         .target(
             name: "Server",
             dependencies: [
-                "Planning", "Store",
+                "Planning", "Store", "Console", "RoadNetwork",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,7 +2,7 @@
 """Generates the Shanghai demo: scenarios/shanghai-center/{scenario.json,orders.jsonl}.
 
 Seeded and deterministic (Python 3 standard library only). Reads the OpenStreetMap extract
-../shared/maps/shanghai_center.osm (© OpenStreetMap contributors, ODbL) and puts pickup points and
+maps/shanghai_center.osm.gz (© OpenStreetMap contributors, ODbL) and puts pickup points and
 grid warehouses on real way nodes: pickup points on residential and tertiary streets, warehouses
 near the edges of the area (grid warehouses sit on cheaper land). Names, leaders, addresses and
 customers are synthetic. Nothing of the map is copied except the coordinates of the chosen nodes
@@ -11,6 +11,7 @@ and street names used in addresses.
     python3 tools/gen-shanghai-demo.py [--seed 20250916] [--osm PATH] [--out DIR]
 """
 import argparse
+import gzip
 import datetime as dt
 import json
 import math
@@ -90,7 +91,8 @@ def haversine(a, b):
 
 def read_osm(path):
     nodes, ways = {}, []
-    for _, el in ET.iterparse(path):
+    source = gzip.open(path) if path.endswith(".gz") else open(path, "rb")
+    for _, el in ET.iterparse(source):
         if el.tag == "node":
             nodes[int(el.get("id"))] = (float(el.get("lon")), float(el.get("lat")))
             el.clear()
@@ -164,11 +166,11 @@ def largest_scc(ways):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=20250916)
-    ap.add_argument("--osm", default=os.path.join(ROOT, "..", "shared", "maps", "shanghai_center.osm"))
+    ap.add_argument("--osm", default=os.path.join(ROOT, "maps", "shanghai_center.osm.gz"))
     ap.add_argument("--out", default=os.path.join(ROOT, "scenarios", "shanghai-center"))
     args = ap.parse_args()
     if not os.path.exists(args.osm):
-        sys.exit(f"map not found: {args.osm} (../shared must sit beside the repository)")
+        sys.exit(f"map not found: {args.osm}")
     rng = random.Random(args.seed)
     nodes, ways = read_osm(args.osm)
     lons = [c[0] for c in nodes.values()]
@@ -272,7 +274,7 @@ def main():
 
     scenario = {
         "name": "shanghai-center", "city": "上海 Shanghai", "time_zone": "Asia/Shanghai",
-        "map": "../../../shared/maps/shanghai_center.osm", "cutoff": "23:00",
+        "map": "../../maps/shanghai_center.osm.gz", "cutoff": "23:00",
         "travel": {"circuity": 1.35, "speed_kmh": 22},
         "service": {"fixed_seconds": 240, "per_crate_seconds": 15},
         "stability_penalty_cents": 3000,

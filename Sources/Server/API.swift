@@ -61,9 +61,12 @@ public struct API: Sendable {
     let auth: Auth
     let metrics: ServerMetrics
     let departedCountsAsDispatched: Bool
+    let console: ConsoleState
 
     public init(store: Store, ingest: IngestService, runner: PlanRunner, calendar: CutoffCalendar, scenario: Scenario,
-                clock: any WallClock, auth: Auth, metrics: ServerMetrics, departedCountsAsDispatched: Bool) {
+                clock: any WallClock, auth: Auth, metrics: ServerMetrics, departedCountsAsDispatched: Bool,
+                console: ConsoleState = ConsoleState()) {
+        self.console = console
         self.store = store
         self.ingest = ingest
         self.runner = runner
@@ -98,6 +101,8 @@ public struct API: Sendable {
         router.get("/v1/plans/:id/**") { r, c in
             try await self.document(r, try c.parameters.require("id"), path: c.parameters.getCatchAll().joined(separator: "/"))
         }
+        addConsoleRoutes(to: router)
+        addEditRoutes(to: router)
         return router
     }
 

@@ -35,6 +35,9 @@ public struct ServerConfig: Sendable {
     /// Plans at each cut-off on its own (off: only `POST /v1/plans`).
     public var scheduler: Bool = true
     public var logFormat: LogFormat = .text
+    /// Tile server of the console's base map, e.g. "http://tiles.local/{z}/{x}/{y}.png"; nil: the
+    /// roads of the scenario's map drawn as lines (no tile server needed).
+    public var tileURL: String?
 
     public enum ReadAccess: String, Sendable { case open, token }
     public enum LogFormat: String, Sendable { case text, json }
@@ -43,7 +46,8 @@ public struct ServerConfig: Sendable {
 
     static let fileKeys = ["scenario", "db", "host", "port", "spool", "spool_interval_seconds", "read_access", "cutoff", "waves",
                            "warehouses", "max_body_bytes", "max_batch_orders", "max_spool_orders", "seed",
-                           "routing_time_limit_seconds", "routing_iterations", "departed_counts_as_dispatched", "scheduler", "log_format"]
+                           "routing_time_limit_seconds", "routing_iterations", "departed_counts_as_dispatched", "scheduler", "log_format",
+                           "tile_url"]
 
     /// Reads a config file over the defaults. Paths in it are relative to the file's directory.
     public mutating func apply(file: String) throws {
@@ -108,6 +112,10 @@ public struct ServerConfig: Sendable {
             case "log_format":
                 guard let f = LogFormat(rawValue: try string()) else { throw bad("must be \"text\" or \"json\"") }
                 logFormat = f
+            case "tile_url":
+                let url = try string()
+                guard Self.isTileURL(url) else { throw bad("must be an http(s) URL with {z}, {x} and {y}, got \"\(url)\"") }
+                tileURL = url
             default:
                 throw bad("unknown setting (expected one of: \(Self.fileKeys.joined(separator: ", ")))")
             }
@@ -131,6 +139,10 @@ public struct ServerConfig: Sendable {
             port = p
         }
         if let s = env["LASTMILE_SPOOL"] { spool = s }
+        if let s = env["LASTMILE_TILE_URL"], !s.isEmpty {
+            guard Self.isTileURL(s) else { throw InputError(field: "LASTMILE_TILE_URL", "must be an http(s) URL with {z}, {x} and {y}, got \"\(s)\"") }
+            tileURL = s
+        }
     }
 
     /// Checks what no single setting can: a token is set, waves name real warehouses.
@@ -159,5 +171,11 @@ public struct ServerConfig: Sendable {
             throw InputError(file: file, line: items[k].line, field: "\(field)[\(k)]", "waves must be in increasing order: \(times[k]) is not after \(times[k - 1])")
         }
         return times
+    }
+
+    /// A tile URL template: http or https, with the {z}, {x} and {y} placeholders, at most 500 bytes.
+    static func isTileURL(_ s: String) -> Bool {
+        (s.hasPrefix("http://") || s.hasPrefix("https://")) && s.utf8.count <= 500
+            && ["{z}", "{x}", "{y}"].allSatisfy(s.contains) && !s.contains(where: { $0 == "\"" || $0 == "<" || $0 == ">" || $0.isWhitespace })
     }
 }

@@ -48,7 +48,8 @@ public struct Daemon: Sendable {
         spool = config.spool.map { SpoolWatcher(directory: $0, ingest: ingest, logger: logger, interval: .milliseconds(Int(config.spoolIntervalSeconds * 1000))) }
         api = API(store: store, ingest: ingest, runner: runner, calendar: calendar, scenario: scenario, clock: clock,
                   auth: Auth(writeToken: config.writeToken, readToken: config.readToken, readOpen: config.readAccess == .open),
-                  metrics: metrics, departedCountsAsDispatched: config.departedCountsAsDispatched)
+                  metrics: metrics, departedCountsAsDispatched: config.departedCountsAsDispatched,
+                  console: ConsoleState(tileURL: config.tileURL))
     }
 
     /// The background services: plan runner, scheduler (unless turned off), spool watcher.

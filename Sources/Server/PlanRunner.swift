@@ -39,11 +39,13 @@ public final class PlanRunner: Service, Sendable {
     let logger: Logger
     let metrics: ServerMetrics
     let departedCountsAsDispatched: Bool
+    public let events: EventHub
     private let wakeStream: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
     public init(store: Store, setup: PlanningSetup, clock: any WallClock, logger: Logger, metrics: ServerMetrics,
-                departedCountsAsDispatched: Bool) {
+                departedCountsAsDispatched: Bool, events: EventHub = EventHub()) {
+        self.events = events
         self.store = store
         self.setup = setup
         self.clock = clock
@@ -67,6 +69,8 @@ public final class PlanRunner: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.wakeContinuation.finish()
+            // Open event streams end so that the HTTP server can finish its requests.
+            self.events.finishAll()
         }
     }
 
@@ -84,9 +88,13 @@ public final class PlanRunner: Service, Sendable {
         log[metadataKey: "delivery_date"] = "\(job.deliveryDate)"
         log.info("planning", metadata: ["trigger": "\(job.trigger)", "attempt": "\(job.attempts)"])
         let start = ContinuousClock.now
+        events.publish("job", JobEvent(jobId: id, deliveryDate: job.deliveryDate, trigger: job.trigger, state: "running"))
         do {
             let write = try await prepare(job)
             let version = try await store.publish(jobId: id, deliveryDate: job.deliveryDate, plan: write, now: clock.now())
+            events.publish("plan", PlanEvent(planId: version.id!, deliveryDate: version.deliveryDate, version: version.version,
+                                             trigger: version.trigger, note: version.note))
+            events.publish("job", JobEvent(jobId: id, deliveryDate: job.deliveryDate, trigger: job.trigger, state: "done", planId: version.id))
             metrics.plansPublished.increment()
             metrics.planSeconds.record(ContinuousClock.now - start)
             log.notice("plan published", metadata: [
@@ -100,6 +108,7 @@ public final class PlanRunner: Service, Sendable {
             metrics.plansFailed.increment()
             log.error("plan job failed", metadata: ["reason": "\(reason)"])
             try? await store.failJob(id: id, reason: reason, now: clock.now())
+            events.publish("job", JobEvent(jobId: id, deliveryDate: job.deliveryDate, trigger: job.trigger, state: "failed", reason: reason))
         }
     }
 
@@ -109,8 +118,11 @@ public final class PlanRunner: Service, Sendable {
     func prepare(_ job: PlanJobRecord) async throws -> PlanWrite {
         guard let date = CalendarDate.parse(job.deliveryDate) else { throw GeneralError(.internal, "job date \(job.deliveryDate)") }
         let now = clock.now()
-        let keptRecords = try await store.lockedRoutes(deliveryDate: job.deliveryDate, now: now,
+        var keptRecords = try await store.lockedRoutes(deliveryDate: job.deliveryDate, now: now,
                                                        departedCountsAsDispatched: departedCountsAsDispatched)
+        let keepIds = Set(job.keepRouteIds.flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? [])
+        let locked = Set(keptRecords.map(\.routeId))
+        keptRecords += try await store.currentRoutes(deliveryDate: job.deliveryDate, ids: keepIds).filter { !locked.contains($0.routeId) }
         let decoder = JSONDecoder()
         let kept = try keptRecords.map { try decoder.decode(PlannedRoute.self, from: Data($0.routeJson.utf8)) }
         let keptIds = Set(kept.flatMap { $0.stops.flatMap(\.orderIds) })
@@ -126,31 +138,40 @@ public final class PlanRunner: Service, Sendable {
         return try await onOwnThread {
             let book = OrderBook(deliveryDate: date, orders: orders)
             let plan = try DailyPlanner.plan(scenario: setup.scenario, orders: book, travel: setup.travel, options: planOptions)
-            let files = try PlanDocuments.render(plan: plan, scenario: setup.scenario, orders: book, paths: setup.travel.provider.path)
-                + JSONLists.render(plan: plan, scenario: setup.scenario, orders: orders)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var routes: [RouteRecord] = []
-            var stops: [StopRecord] = []
-            for r in plan.routes {
-                let prev = keptFrom[r.routeId]
-                routes.append(RouteRecord(
-                    planId: 0, routeId: r.routeId, warehouseId: r.warehouseId, vehicleId: r.vehicleId, trip: r.trip,
-                    departure: r.departure, departureAt: Timestamp.parse(r.departure)?.epochSeconds ?? 0, returnTime: r.returnTime,
-                    stops: r.stops.count, crates: r.load.crates, grams: r.load.grams, distanceM: r.distanceM, cost: r.cost,
-                    routeJson: String(decoding: try encoder.encode(r), as: UTF8.self),
-                    keptFromPlan: prev.map { $0.keptFromPlan ?? $0.planId },
-                    dispatchedAt: prev.map { $0.dispatchedAt ?? $0.departureAt }))
-                for s in r.stops {
-                    stops.append(StopRecord(
-                        planId: 0, routeId: r.routeId, sequence: s.sequence, pickupPointId: s.pickupPointId, arrival: s.arrival,
-                        orders: s.orderIds.count, crates: s.load.crates, grams: s.load.grams,
-                        orderIds: String(decoding: try encoder.encode(s.orderIds), as: UTF8.self)))
-                }
-            }
-            let lists = files.map { ListRecord(planId: 0, path: $0.path, contentType: JSONLists.contentType($0.path), body: $0.contents) }
-            return PlanWrite(totals: plan.totals, routes: routes, stops: stops, lists: lists)
+            return try Self.planWrite(plan, book: book, setup: setup, keptFrom: keptFrom, dispatched: locked)
         }
+    }
+
+    /// The plan with every document rendered, as rows to publish. Routes kept from an earlier
+    /// version keep the version they were first planned in; the `dispatched` ones their dispatch
+    /// time (a departed route counts from its departure).
+    static func planWrite(_ plan: Plan, book: OrderBook, setup: PlanningSetup, keptFrom: [String: RouteRecord],
+                          dispatched: Set<String>) throws -> PlanWrite {
+        let orders = book.orders
+        let files = try PlanDocuments.render(plan: plan, scenario: setup.scenario, orders: book, paths: setup.travel.provider.path)
+            + JSONLists.render(plan: plan, scenario: setup.scenario, orders: orders)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var routes: [RouteRecord] = []
+        var stops: [StopRecord] = []
+        for r in plan.routes {
+            let prev = keptFrom[r.routeId]
+            routes.append(RouteRecord(
+                planId: 0, routeId: r.routeId, warehouseId: r.warehouseId, vehicleId: r.vehicleId, trip: r.trip,
+                departure: r.departure, departureAt: Timestamp.parse(r.departure)?.epochSeconds ?? 0, returnTime: r.returnTime,
+                stops: r.stops.count, crates: r.load.crates, grams: r.load.grams, distanceM: r.distanceM, cost: r.cost,
+                routeJson: String(decoding: try encoder.encode(r), as: UTF8.self),
+                keptFromPlan: prev.map { $0.keptFromPlan ?? $0.planId },
+                dispatchedAt: dispatched.contains(r.routeId) ? prev.map { $0.dispatchedAt ?? $0.departureAt } : nil))
+            for s in r.stops {
+                stops.append(StopRecord(
+                    planId: 0, routeId: r.routeId, sequence: s.sequence, pickupPointId: s.pickupPointId, arrival: s.arrival,
+                    orders: s.orderIds.count, crates: s.load.crates, grams: s.load.grams,
+                    orderIds: String(decoding: try encoder.encode(s.orderIds), as: UTF8.self)))
+            }
+        }
+        let lists = files.map { ListRecord(planId: 0, path: $0.path, contentType: JSONLists.contentType($0.path), body: $0.contents) }
+        return PlanWrite(totals: plan.totals, routes: routes, stops: stops, lists: lists)
     }
 }
 

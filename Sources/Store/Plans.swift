@@ -29,14 +29,15 @@ extension Store {
     // MARK: Jobs
 
     /// Queues a job. A cut-off job is unique per `cutoffKey`; a manual or re-plan job joins one
-    /// already queued for the same day (it would plan the same orders). Returns the job and
+    /// already queued for the same day (it would plan the same orders); a re-optimisation that
+    /// keeps named routes does not. Returns the job and
     /// whether it is new.
     public func enqueue(_ job: PlanJobRecord) async throws -> (job: PlanJobRecord, created: Bool) {
         try await pool.write { db in
             if let key = job.cutoffKey, let old = try PlanJobRecord.filter(Column("cutoff_key") == key).fetchOne(db) {
                 return (old, false)
             }
-            if job.cutoffKey == nil, let old = try PlanJobRecord
+            if job.cutoffKey == nil, job.keepRouteIds == nil, let old = try PlanJobRecord
                 .filter(Column("delivery_date") == job.deliveryDate && Column("state") == "queued" && Column("cutoff_key") == nil)
                 .fetchOne(db) {
                 return (old, false)
@@ -97,32 +98,39 @@ extension Store {
             guard let job = try PlanJobRecord.fetchOne(db, key: jobId) else {
                 throw GeneralError(.internal, "plan job \(jobId) vanished")
             }
-            let last = try Int.fetchOne(db, sql: "SELECT max(version) FROM plan_versions WHERE delivery_date = ?",
-                                        arguments: [deliveryDate]) ?? 0
-            let t = plan.totals
-            var v = PlanVersionRecord(
-                id: nil, deliveryDate: deliveryDate, version: last + 1, jobId: jobId, trigger: job.trigger, note: job.note,
-                createdAt: now, orders: t.orders, ordersPlanned: t.ordersPlanned, ordersUnassigned: t.ordersUnassigned,
-                vehicles: t.vehicles, trips: t.trips, distanceM: t.distanceM, cost: t.cost)
-            try v.insert(db)
-            let id = v.id!
-            for var r in plan.routes {
-                r.planId = id
-                try r.insert(db)
-            }
-            let stop = try db.cachedStatement(sql: """
-                INSERT INTO stops (plan_id, route_id, sequence, pickup_point_id, arrival, orders, crates, grams, order_ids)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            for s in plan.stops {
-                try stop.execute(arguments: [id, s.routeId, s.sequence, s.pickupPointId, s.arrival, s.orders, s.crates, s.grams, s.orderIds])
-            }
-            let list = try db.cachedStatement(sql: "INSERT INTO lists (plan_id, path, content_type, body) VALUES (?, ?, ?, ?)")
-            for l in plan.lists { try list.execute(arguments: [id, l.path, l.contentType, l.body]) }
-            try db.execute(sql: "UPDATE plan_jobs SET state = 'done', reason = NULL, finished_at = ?, plan_id = ? WHERE id = ?",
-                           arguments: [now, id, jobId])
-            return v
+            return try Self.writeVersion(db, job: job, deliveryDate: deliveryDate, plan: plan, now: now)
         }
+    }
+
+    /// Inserts a version of the day with its routes, stops and lists and marks `job` done (inside
+    /// the caller's transaction).
+    static func writeVersion(_ db: Database, job: PlanJobRecord, deliveryDate: String, plan: PlanWrite, now: Int) throws -> PlanVersionRecord {
+        let jobId = job.id!
+        let last = try Int.fetchOne(db, sql: "SELECT max(version) FROM plan_versions WHERE delivery_date = ?",
+                                    arguments: [deliveryDate]) ?? 0
+        let t = plan.totals
+        var v = PlanVersionRecord(
+            id: nil, deliveryDate: deliveryDate, version: last + 1, jobId: jobId, trigger: job.trigger, note: job.note,
+            createdAt: now, orders: t.orders, ordersPlanned: t.ordersPlanned, ordersUnassigned: t.ordersUnassigned,
+            vehicles: t.vehicles, trips: t.trips, distanceM: t.distanceM, cost: t.cost)
+        try v.insert(db)
+        let id = v.id!
+        for var r in plan.routes {
+            r.planId = id
+            try r.insert(db)
+        }
+        let stop = try db.cachedStatement(sql: """
+            INSERT INTO stops (plan_id, route_id, sequence, pickup_point_id, arrival, orders, crates, grams, order_ids)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for s in plan.stops {
+            try stop.execute(arguments: [id, s.routeId, s.sequence, s.pickupPointId, s.arrival, s.orders, s.crates, s.grams, s.orderIds])
+        }
+        let list = try db.cachedStatement(sql: "INSERT INTO lists (plan_id, path, content_type, body) VALUES (?, ?, ?, ?)")
+        for l in plan.lists { try list.execute(arguments: [id, l.path, l.contentType, l.body]) }
+        try db.execute(sql: "UPDATE plan_jobs SET state = 'done', reason = NULL, finished_at = ?, plan_id = ? WHERE id = ?",
+                       arguments: [now, id, jobId])
+        return v
     }
 
     public func planVersions(deliveryDate: String) async throws -> [PlanVersionRecord] {

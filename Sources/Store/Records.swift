@@ -42,7 +42,7 @@ public struct PlanJobRecord: SnakeCaseRecord, Sendable, Equatable {
     public static let databaseTableName = "plan_jobs"
     public var id: Int64?
     public var deliveryDate: String
-    /// "cutoff", "manual" or "replan".
+    /// "cutoff", "manual", "replan", "reoptimise" or "edit".
     public var trigger: String
     public var cutoffKey: String?
     public var scopeCutoffAt: Int?
@@ -55,9 +55,12 @@ public struct PlanJobRecord: SnakeCaseRecord, Sendable, Equatable {
     public var startedAt: Int?
     public var finishedAt: Int?
     public var planId: Int64?
+    /// JSON array of route ids a re-optimisation keeps as they are (nil: only dispatched ones).
+    public var keepRouteIds: String?
 
     public init(deliveryDate: String, trigger: String, cutoffKey: String? = nil, scopeCutoffAt: Int? = nil, note: String? = nil,
-                createdAt: Int) {
+                createdAt: Int, keepRouteIds: String? = nil) {
+        self.keepRouteIds = keepRouteIds
         self.deliveryDate = deliveryDate
         self.trigger = trigger
         self.cutoffKey = cutoffKey

@@ -133,6 +133,37 @@ public enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v2: re-optimisation and edit jobs; plan jobs name the routes they keep") { db in
+            // SQLite cannot widen a CHECK in place: the table is rebuilt (GRDB runs migrations
+            // with foreign keys off and checks them after).
+            try db.execute(sql: """
+                CREATE TABLE plan_jobs_v2 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    delivery_date TEXT NOT NULL,
+                    trigger TEXT NOT NULL CHECK (trigger IN ('cutoff', 'manual', 'replan', 'reoptimise', 'edit')),
+                    cutoff_key TEXT UNIQUE,
+                    scope_cutoff_at INTEGER,
+                    note TEXT,
+                    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+                    reason TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    started_at INTEGER,
+                    finished_at INTEGER,
+                    plan_id INTEGER,
+                    -- A re-optimisation keeps these routes of the day's current version exactly as
+                    -- they are (JSON array of route ids), besides the dispatched ones; NULL: only those.
+                    keep_route_ids TEXT
+                );
+                INSERT INTO plan_jobs_v2 (id, delivery_date, trigger, cutoff_key, scope_cutoff_at, note, state, reason, attempts,
+                                          created_at, started_at, finished_at, plan_id)
+                    SELECT id, delivery_date, trigger, cutoff_key, scope_cutoff_at, note, state, reason, attempts,
+                           created_at, started_at, finished_at, plan_id FROM plan_jobs;
+                DROP TABLE plan_jobs;
+                ALTER TABLE plan_jobs_v2 RENAME TO plan_jobs;
+                CREATE INDEX plan_jobs_by_state ON plan_jobs(state, id);
+                """)
+        }
         return m
     }
 }

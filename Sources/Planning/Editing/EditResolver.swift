@@ -1,0 +1,125 @@
+/// Turns a dispatcher's edit into vans with trips of resolved stops, checking that everything it
+/// names exists and that no order is on two stops. Problems carry a JSON pointer into the
+/// request (`/routes/3/stops/1/order_ids/0`).
+struct EditResolver {
+    let base: PlanEditBase
+
+    struct Trip {
+        var source: String?
+        var stops: [Drop]
+    }
+
+    struct Van {
+        var warehouse: Int
+        var type: Int
+        var number: Int
+        var vehicleId: String
+        /// Dispatched routes of the van, unchanged, in trip order: they stay as they are.
+        var kept: [String]
+        var trips: [Trip]
+    }
+
+    struct Resolved {
+        var vans: [Van]
+        var routedOrders: Set<String>
+        var dispatchViolations: [EditViolation]
+    }
+
+    /// (warehouse, vehicle type, n) of "<type id>-<n>", n in 1…count.
+    func vehicle(_ id: String) -> (Int, Int, Int)? {
+        for (w, wh) in base.scenario.warehouses.enumerated() {
+            for (t, vt) in wh.vehicleTypes.enumerated() where id.hasPrefix(vt.id + "-") {
+                if let n = Int(id.dropFirst(vt.id.count + 1)), n >= 1, n <= vt.count, id == "\(vt.id)-\(n)" { return (w, t, n) }
+            }
+        }
+        return nil
+    }
+
+    func resolve(_ edits: [RouteEdit]) throws -> Resolved {
+        let scenario = base.scenario
+        let pointIndex = Dictionary(scenario.pickupPoints.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let skus = Dictionary(scenario.skus.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var planOrders: [String: [String]] = [:]   // point → its orders in the plan, in plan order
+        for r in base.plan.routes { for s in r.stops { planOrders[s.pickupPointId, default: []] += s.orderIds } }
+        for u in base.plan.unassigned { planOrders[u.pickupPointId, default: []].append(u.orderId) }
+        let inPlan = Set(planOrders.values.joined())
+
+        var problems: [ProblemDocument.ItemError] = []
+        var claimed: [String: String] = [:]        // order → pointer of the stop that lists it
+        var chosen: [[[String]?]] = edits.map { $0.stops.map(\.orderIds) }
+        for (r, edit) in edits.enumerated() {
+            if vehicle(edit.vehicleId) == nil {
+                problems.append(.init(pointer: "/routes/\(r)/vehicle_id", detail: "no vehicle \"\(edit.vehicleId)\" in the scenario (vehicles are <type id>-<n>)"))
+            }
+            for (s, stop) in edit.stops.enumerated() {
+                let at = "/routes/\(r)/stops/\(s)"
+                guard pointIndex[stop.pickupPointId] != nil else {
+                    problems.append(.init(pointer: at + "/pickup_point_id", detail: "no pickup point \"\(stop.pickupPointId)\" in the scenario"))
+                    continue
+                }
+                guard let ids = stop.orderIds else { continue }
+                if ids.isEmpty { problems.append(.init(pointer: at + "/order_ids", detail: "must list at least one order, or be left out")) }
+                for (k, id) in ids.enumerated() {
+                    if !inPlan.contains(id) || base.orders[id] == nil {
+                        problems.append(.init(pointer: "\(at)/order_ids/\(k)", detail: "order \"\(id)\" is not in this plan"))
+                    } else if base.orders[id]!.pickupPointId != stop.pickupPointId {
+                        problems.append(.init(pointer: "\(at)/order_ids/\(k)",
+                                              detail: "order \"\(id)\" is for \(base.orders[id]!.pickupPointId), not \(stop.pickupPointId)"))
+                    } else if let other = claimed[id] {
+                        problems.append(.init(pointer: "\(at)/order_ids/\(k)", detail: "order \"\(id)\" is also on \(other)"))
+                    } else {
+                        claimed[id] = at
+                    }
+                }
+            }
+        }
+        // Stops without order ids take the rest of their point's orders.
+        for (r, edit) in edits.enumerated() {
+            for (s, stop) in edit.stops.enumerated() where stop.orderIds == nil && pointIndex[stop.pickupPointId] != nil {
+                let rest = (planOrders[stop.pickupPointId] ?? []).filter { claimed[$0] == nil && base.orders[$0] != nil }
+                if rest.isEmpty {
+                    problems.append(.init(pointer: "/routes/\(r)/stops/\(s)/pickup_point_id",
+                                          detail: "\(stop.pickupPointId) has no orders in this plan that another stop does not already list"))
+                }
+                for id in rest { claimed[id] = "/routes/\(r)/stops/\(s)" }
+                chosen[r][s] = rest
+            }
+        }
+        guard problems.isEmpty else { throw EditRequestError(problems) }
+
+        var vans: [String: Van] = [:]
+        var dispatchViolations: [EditViolation] = []
+        let baseRoutes = Dictionary(base.plan.routes.map { ($0.routeId, $0) }, uniquingKeysWith: { a, _ in a })
+        var seenDispatched = Set<String>()
+        for (r, edit) in edits.enumerated() where !edit.stops.isEmpty {
+            let (w, t, n) = vehicle(edit.vehicleId)!
+            var van = vans[edit.vehicleId] ?? Van(warehouse: w, type: t, number: n, vehicleId: edit.vehicleId, kept: [], trips: [])
+            let stops = edit.stops.indices.map { s in
+                let orders = chosen[r][s]!.map { base.orders[$0]! }
+                return Drop(point: pointIndex[edit.stops[s].pickupPointId]!, orders: orders, load: Aggregation.load(of: orders, skus: skus))
+            }
+            if let id = edit.routeId, base.dispatchedRouteIds.contains(id), let old = baseRoutes[id] {
+                seenDispatched.insert(id)
+                let same = old.vehicleId == edit.vehicleId
+                    && old.stops.map { [$0.pickupPointId] + $0.orderIds } == stops.map { [scenario.pickupPoints[$0.point].id] + $0.orders.map(\.orderId) }
+                if same && van.trips.isEmpty {
+                    van.kept.append(id)
+                    vans[edit.vehicleId] = van
+                    continue
+                }
+                dispatchViolations.append(EditViolation(
+                    .dispatched, same ? "\(id) is dispatched: it must stay before the van's other trips"
+                        : "\(id) is dispatched (the van has left): its van, stops and orders cannot change",
+                    routeId: id, vehicleId: old.vehicleId))
+            }
+            van.trips.append(Trip(source: edit.routeId, stops: stops))
+            vans[edit.vehicleId] = van
+        }
+        for id in base.dispatchedRouteIds.sorted() where !seenDispatched.contains(id) && baseRoutes[id] != nil {
+            dispatchViolations.append(EditViolation(.dispatched, "\(id) is dispatched (the van has left): it cannot be removed",
+                                                    routeId: id, vehicleId: baseRoutes[id]!.vehicleId))
+        }
+        let ordered = vans.values.sorted { ($0.warehouse, $0.type, $0.number) < ($1.warehouse, $1.type, $1.number) }
+        return Resolved(vans: ordered, routedOrders: Set(claimed.keys), dispatchViolations: dispatchViolations)
+    }
+}
