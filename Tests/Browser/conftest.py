@@ -24,6 +24,11 @@ def out_dir():
 
 @pytest.fixture(scope="session")
 def daemon(tmp_path_factory):
+    if os.environ.get("LASTMILE_TEST_URL"):
+        d = lastmile_daemon.Daemon("", REPO, tmp_path_factory.mktemp("daemon"))
+        d.attach(os.environ["LASTMILE_TEST_URL"])
+        yield d
+        return
     binary = pathlib.Path(os.environ.get("LASTMILE_BIN", REPO / ".build/debug/lastmile"))
     if not binary.is_absolute():
         binary = REPO / binary
@@ -58,6 +63,9 @@ def driver():
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     drv = webdriver.Chrome(service=Service(chromedriver), options=opts)
     drv.set_page_load_timeout(30)
+    # --window-size sizes the window; make the page's viewport itself 1280×800.
+    drv.get("about:blank")
+    lastmile_daemon.set_viewport(drv, 1280, 800)
     try:
         yield drv
     finally:

@@ -34,6 +34,16 @@ def retime(lines, day):
     return out
 
 
+def set_viewport(driver, width, height):
+    """Resize the browser window so that the page's viewport is width × height."""
+    for _ in range(3):
+        w, h = driver.execute_script("return [innerWidth, innerHeight]")
+        if (w, h) == (width, height):
+            return
+        size = driver.get_window_size()
+        driver.set_window_size(size["width"] + width - w, size["height"] + height - h)
+
+
 class Daemon:
     def __init__(self, binary, repo, work):
         self.binary = pathlib.Path(binary)
@@ -70,6 +80,19 @@ class Daemon:
                 raise RuntimeError(f"lastmile serve printed no address in {timeout} s; log: {self.log}")
             time.sleep(0.05)
         self.url = found["url"].rstrip("/")
+
+    def attach(self, url):
+        """Use a daemon already running (LASTMILE_TEST_URL, for working on the test): plan
+        tomorrow only if it has no plan yet."""
+        self.url = url.rstrip("/")
+        config = self.get("/v1/console/config")
+        self.day = dt.date.fromisoformat(config["today"]) + dt.timedelta(days=1)
+        plans = self.get(f"/v1/plans?date={self.day}")["plans"]
+        if not plans:
+            return self.load_demo()
+        self.orders = retime((self.repo / SCENARIO / "orders.jsonl").read_text().splitlines(), self.day)
+        self.plan_id = next(p["plan_id"] for p in plans if p["current"])
+        return self.plan_id
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

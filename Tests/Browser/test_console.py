@@ -33,13 +33,14 @@ def step(driver, out_dir, name):
     shot = out_dir / f"{name}.png"
     try:
         yield shot
-    except BaseException as e:
+    except BaseException as e:  # noqa: B036
         if isinstance(e, pytest.skip.Exception):
             raise
         with contextlib.suppress(Exception):
             driver.save_screenshot(str(shot))
         raise AssertionError(f"step {name} failed: {e}\nscreenshot: {shot}") from e
-    driver.save_screenshot(str(shot))
+    if not shot.exists():   # a step may have saved its own (the print tab, the tablet size)
+        driver.save_screenshot(str(shot))
 
 
 def js(driver, script, *args):
@@ -55,7 +56,9 @@ def wait_evaluated(driver, timeout=30):
 
 
 def select_route(driver, key):
-    driver.find_element("css selector", f'#route-list .route[data-route-id="{key}"] .route-head').click()
+    card = driver.find_element("css selector", f'#route-list .route[data-route-id="{key}"]')
+    if "selected" not in card.get_attribute("class").split():
+        card.find_element("css selector", ".route-head").click()
     return wait(driver, lambda: driver.find_elements("css selector", f'ol[data-testid=route-stops][data-route-id="{key}"]'),
                 10, f"the stops of {key}")
 
@@ -97,21 +100,36 @@ def test_1_routes_drawn(daemon, driver, out_dir):
         assert marks == 1, "performance mark routes-drawn missing"
 
 
-def pick_routes(plan):
-    """Two routes of one warehouse, both with several stops: the first gives a stop to the second."""
-    by_wh = collections.defaultdict(list)
-    for r in plan["routes"]:
-        by_wh[r["warehouse_id"]].append(r)
-    wh, rs = max(by_wh.items(), key=lambda kv: len(kv[1]))
-    rs = sorted(rs, key=lambda r: -len(r["stops"]))
-    return wh, rs
+def capacities(daemon):
+    scen = daemon.get("/v1/scenario")
+    return {f"{t['id']}-{n}": t["capacity_crates"] for w in scen["warehouses"] for t in w["vehicle_types"] for n in range(1, t["count"] + 1)}
+
+
+def pick_routes(plan, caps):
+    """Route a (several stops) gives its last stop to route b of the same warehouse, which has
+    room for it; the other routes of that warehouse feed step 4."""
+    best = None
+    for a in plan["routes"]:
+        if len(a["stops"]) < 2:
+            continue
+        crates = a["stops"][-1]["load"]["crates"]
+        for b in plan["routes"]:
+            if b is a or b["warehouse_id"] != a["warehouse_id"] or b["vehicle_id"] == a["vehicle_id"]:
+                continue
+            room = caps[b["vehicle_id"]] - b["load"]["crates"] - crates
+            if room >= 0 and (best is None or room > best[0]):
+                best = (room, a, b)
+    assert best, "no two routes of one warehouse where a stop fits on the other"
+    _, a, b = best
+    rest = [r for r in plan["routes"] if r["warehouse_id"] == a["warehouse_id"] and r is not a and r is not b]
+    return a, b, rest
 
 
 def test_2_click_route_lists_stops(daemon, driver, out_dir):
     with step(driver, out_dir, "2-route-stops"):
         plan = STATE["plan"]
-        wh, rs = pick_routes(plan)
-        a = rs[0]
+        STATE["caps"] = capacities(daemon)
+        a, b, rest = pick_routes(plan, STATE["caps"])
         select_route(driver, a["route_id"])
         got = [sid for sid, _ in shown_stops(driver, a["route_id"])]
         assert got == [s["pickup_point_id"] for s in a["stops"]], f"stops listed {got}, plan order {[s['pickup_point_id'] for s in a['stops']]}"
@@ -121,18 +139,18 @@ def test_2_click_route_lists_stops(daemon, driver, out_dir):
         first = a["stops"][0]["pickup_point_id"]
         marker = driver.find_element("css selector", f'#map path[data-kind=stop][data-route-id="{a["route_id"]}"][data-stop-id="{first}"]')
         js(driver, "arguments[0].dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: 1, clientY: 1}))", marker)
-        pop = wait(driver, lambda: driver.find_elements("css selector", ".leaflet-popup [data-testid=stop-popup]"), 5, "the stop popup")
+        text = wait(driver, lambda: js(driver, f"return document.querySelector('.leaflet-popup [data-testid=stop-popup][data-stop-id=\"{first}\"]')?.innerText"), 5, "the stop popup")
         scen = daemon.get("/v1/scenario")
         leader = next(p for p in scen["pickup_points"] if p["id"] == first)["leader"]["name"]
-        assert leader in pop[0].text and "chilled" in pop[0].text, f"popup text: {pop[0].text}"
-        STATE["a"], STATE["rs"], STATE["wh"] = a, rs, wh
+        assert leader in text and "chilled" in text and a["stops"][0]["arrival"][11:16] in text, f"popup text: {text}"
+        js(driver, "document.querySelector('.leaflet-popup-close-button')?.click()")
+        STATE["a"], STATE["b"], STATE["rest"] = a, b, rest
 
 
 def test_3_move_stop_changes_cost_and_etas(daemon, driver, out_dir):
     with step(driver, out_dir, "3-move-stop"):
         from selenium.webdriver.support.ui import Select
-        a, rs = STATE["a"], STATE["rs"]
-        b = rs[1]
+        a, b = STATE["a"], STATE["b"]
         moved = a["stops"][-1]["pickup_point_id"]
         select_route(driver, a["route_id"])
         sel = driver.find_element("css selector", f'ol[data-route-id="{a["route_id"]}"] li[data-stop-id="{moved}"] select[data-testid=stop-move-select]')
@@ -153,7 +171,6 @@ def test_3_move_stop_changes_cost_and_etas(daemon, driver, out_dir):
         assert [eta for _, eta in got] == [s["arrival"][11:16] for s in srv["stops"]], f"ETAs shown {got}, server {[s['arrival'] for s in srv['stops']]}"
         assert moved in [sid for sid, _ in got]
         STATE["moved"] = moved
-        STATE["b"] = b
 
 
 DND = """
@@ -170,13 +187,11 @@ src.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));
 
 def test_4_capacity_violation_in_words(daemon, driver, out_dir):
     with step(driver, out_dir, "4-capacity"):
-        scen = daemon.get("/v1/scenario")
-        caps = {f"{t['id']}-{n}": t["capacity_crates"] for w in scen["warehouses"] for t in w["vehicle_types"] for n in range(1, t["count"] + 1)}
-        b, rs = STATE["b"], STATE["rs"]
-        cap = caps[b["vehicle_id"]]
+        b = STATE["b"]
+        cap = STATE["caps"][b["vehicle_id"]]
         load = b["load"]["crates"] + STATE["a"]["stops"][-1]["load"]["crates"]
         moves = 0
-        for r in rs[2:] + [STATE["a"]]:
+        for r in STATE["rest"] + [STATE["a"]]:
             for s in (r["stops"][:-1] if r is STATE["a"] else r["stops"]):
                 if load > cap + 5:
                     break
@@ -188,7 +203,7 @@ def test_4_capacity_violation_in_words(daemon, driver, out_dir):
                                         b["route_id"], s["pickup_point_id"]), 5, f"{s['pickup_point_id']} on {b['route_id']}")
                 load += s["load"]["crates"]
                 moves += 1
-        assert load > cap, f"could not load {b['vehicle_id']} over its {cap} crates"
+        assert load > cap and moves, f"could not load {b['vehicle_id']} over its {cap} crates"
         wait_evaluated(driver)
         js(driver, "document.querySelector('#side [data-tab=violations]').click()")
         items = wait(driver, lambda: [e.text for e in driver.find_elements("css selector", "[data-testid=violation][data-kind=capacity]")], 10, "a capacity violation")
@@ -277,9 +292,11 @@ def test_7_no_severe_console_errors(daemon, driver, out_dir):
 
 
 def test_8_tablet_layout(daemon, driver, out_dir):
-    with step(driver, out_dir, "8-tablet-1024x768"):
-        driver.set_window_size(1024, 768)
+    from lastmile_daemon import set_viewport
+    with step(driver, out_dir, "8-tablet-1024x768") as shot:
+        set_viewport(driver, 1024, 768)
         time.sleep(0.5)
+        assert js(driver, "return [innerWidth, innerHeight]") == [1024, 768]
         inner = js(driver, "return [innerWidth, innerHeight]")
         m = js(driver, "const r = document.getElementById('map').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]")
         s = js(driver, "const r = document.getElementById('side').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]")
@@ -287,4 +304,5 @@ def test_8_tablet_layout(daemon, driver, out_dir):
         assert s[2] >= 300 and s[3] >= 150 and s[1] < inner[1] - 100, f"side panel at {s} in a {inner} window"
         assert s[0] + s[2] <= inner[0] + 1, f"side panel overflows the width: {s}"
         assert driver.find_elements("css selector", "#map path[data-kind=leg]"), "no routes on the map at 1024×768"
-        driver.set_window_size(1280, 800)
+        driver.save_screenshot(str(shot))
+        set_viewport(driver, 1280, 800)

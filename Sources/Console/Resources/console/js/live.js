@@ -9,6 +9,7 @@ export function sseParser(onMessage) {
     buffer += chunk;
     let nl;
     while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+      if (nl === buffer.length - 1 && buffer[nl] === '\r') break;   // maybe the first half of \r\n
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
       if (line === '') {

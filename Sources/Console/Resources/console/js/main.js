@@ -19,6 +19,8 @@ const $ = id => document.getElementById(id);
 const AUTHOR_KEY = 'lastmile.author';
 let lastSignatures = [];   // edited routes of the last save, to keep them when re-optimising
 
+window.lastmileConsole = { renderTimes: [] };
+
 // Toasts ----------------------------------------------------------------------------------
 export function toast(message, error = false, action = null, ms = 6000) {
   const t = el('div', { class: `toast${error ? ' error' : ''}`, role: error ? 'alert' : 'status', 'data-testid': 'toast' }, el('span', {}, message));
@@ -83,17 +85,26 @@ function renderAll() {
   requestAnimationFrame(() => { renderQueued = false; renderNow(); });
 }
 function renderNow() {
+  const t = [performance.now()];
+  const lap = () => t.push(performance.now());
   const routes = model.displayRoutes();
   const un = model.unassigned();
+  lap();
   routesList.render(routes);
+  lap();
   if (!$('timeline').hidden) timeline.render(routes);
   if (!$('routes-table').hidden) routesTable.render(routes);
+  lap();
   unassignedView.render(un, routes);
   $('unassigned-count').textContent = un.length ? String(un.length) : '';
   violationsView.render($('violations'), $('violation-count'), selectRoute);
+  lap();
   if (mapDirty) { mapView.draw(routes, state.geojson, un); mapDirty = false; } else mapView.highlight(state.selectedRouteId);
   if (pendingPopup) { mapView.openPopup(...pendingPopup); pendingPopup = null; }
+  lap();
   renderEditBar();
+  lap();
+  (window.lastmileConsole.renderTimes ||= []).push(t.slice(1).map((x, i) => Math.round(x - t[i])));   // model, list, timeline+table, unassigned+issues, map, bar (ms)
 }
 
 function renderEditBar() {
@@ -225,6 +236,15 @@ async function showDate(date, planId = null, list = null) {
   await showPlan(planId && state.versions.some(v => v.plan_id === planId) ? planId : cur?.plan_id ?? null);
 }
 
+/** The plan boot.js started to fetch, once, if it is this one. */
+async function takeBootPlan(planId) {
+  const p = window.__boot?.plan;
+  if (!p) return null;
+  window.__boot.plan = null;
+  const b = await p.catch(() => null);
+  return b && b.id === planId ? b : null;
+}
+
 async function showPlan(planId) {
   state.planId = planId;
   state.selectedStop = null;
@@ -238,10 +258,14 @@ async function showPlan(planId) {
     versions.render(); mapDirty = true; renderNow(); writeHash();
     return;
   }
+  const pre = await takeBootPlan(planId);
   const [plan, geojson, routes] = await Promise.all([
-    get(`/v1/plans/${planId}`), get(`/v1/plans/${planId}/routes.geojson`).catch(() => null), get(`/v1/plans/${planId}/routes`).catch(() => []),
+    pre ? pre.plan.catch(() => get(`/v1/plans/${planId}`)) : get(`/v1/plans/${planId}`),
+    (pre ? pre.geojson.catch(() => get(`/v1/plans/${planId}/routes.geojson`)) : get(`/v1/plans/${planId}/routes.geojson`)).catch(() => null),
+    (pre ? pre.routes.catch(() => get(`/v1/plans/${planId}/routes`)) : get(`/v1/plans/${planId}/routes`)).catch(() => []),
   ]);
   if (state.planId !== planId) return;
+  performance.mark('plan-fetched');
   state.plan = plan; state.geojson = geojson;
   state.routeMeta = new Map((Array.isArray(routes) ? routes : routes.routes || []).map(r => [r.route_id, r]));
   if (state.selectedRouteId && !plan.routes.some(r => r.route_id === state.selectedRouteId)) state.selectedRouteId = null;
@@ -403,18 +427,25 @@ function fail(e) { console.warn(e); toast(e.message || String(e), true, null, 0)
 
 async function start() {
   performance.mark('start');
-  const scenarioP = get('/v1/scenario');
+  const boot = window.__boot || {};
+  const pre = (p, fallback) => p ? p.catch(() => fallback()) : fallback();
+  const scenarioP = pre(boot.scenario, () => get('/v1/scenario'));
   scenarioP.catch(() => {});
   let config;
-  try { config = await get('/v1/console/config'); }
-  catch (e) { config = { leaflet: !!window.L, read_access: 'open', attribution: '© OpenStreetMap contributors', time_zone: 'Asia/Shanghai' }; console.info('console config unavailable:', e.message); }
+  try { config = await pre(boot.config, () => get('/v1/console/config')); }
+  catch (e) { config = { read_access: 'open', attribution: '© OpenStreetMap contributors', time_zone: 'Asia/Shanghai' }; console.info('console config unavailable:', e.message); }
   state.config = config;
   const h = readHash();
   const today = config.today || new Date().toLocaleDateString('sv-SE', { timeZone: config.time_zone || 'Asia/Shanghai' });
-  const [scenario, day] = await Promise.all([scenarioP, h.date ? Promise.resolve({ date: h.date, list: null }) : defaultDate(today)]);
+  let bootDay = await (boot.day || Promise.reject()).catch(() => null);
+  if (bootDay?.guessedFrom && bootDay.guessedFrom !== today) bootDay = null;   // boot.js guessed the zone wrong
+  const dayP = bootDay && (h.date || bootDay.list.plans?.length) ? Promise.resolve(bootDay)
+    : h.date ? Promise.resolve({ date: h.date, list: null }) : defaultDate(today);
+  const [scenario, day] = await Promise.all([scenarioP, dayP]);
   indexScenario(scenario);
   document.title = `调度台 Dispatch console · ${config.scenario || scenario.name || ''}`;
-  const hasMap = mapView.init($('map'), config, { selectRoute, selectStop, popup, dropStop });
+  const leaflet = await (boot.leaflet || Promise.resolve(!!window.L)).catch(() => false);
+  const hasMap = leaflet && mapView.init($('map'), config, { selectRoute, selectStop, popup, dropStop });
   if (!hasMap) {
     document.body.classList.add('no-map');
     $('map').textContent = '地图不可用 Map unavailable';
@@ -452,4 +483,4 @@ function dropStop(fromKey, pointId, target) {
 start().catch(e => { fail(e); banner('加载失败 Could not load: ' + e.message, true); });
 
 // For the browser test and the bench.
-window.lastmileConsole = { state, edit, model, selectRoute };
+window.lastmileConsole = Object.assign(window.lastmileConsole || {}, { state, edit, model, selectRoute });

@@ -3,7 +3,7 @@
 import { get } from './api.js';
 import { state, routeColour, escapeHtml } from './state.js';
 
-const L = window.L;
+let L = null;
 let map = null;
 let planLayer = null, roadsLayer = null, roadsBand = null, roadsRenderer = null;
 let stopMarkers = new Map();     // "routeKey|pointId" → marker
@@ -18,7 +18,8 @@ export const available = () => !!map;
 
 export function init(element, config, h) {
   handlers = { ...handlers, ...h };
-  if (!L || window.__leafletFailed || config?.leaflet === false) return false;
+  L = window.L;
+  if (!L || config?.leaflet === false) return false;
   map = L.map(element, { zoomControl: true, preferCanvas: false, attributionControl: true, minZoom: 9, maxZoom: 18, zoomSnap: 0.25, zoomDelta: 0.5 });
   map.invalidateSize();
   map.attributionControl.setPrefix(false);
@@ -26,7 +27,7 @@ export function init(element, config, h) {
   map.createPane('roads').style.zIndex = 250;
   roadsRenderer = L.canvas({ pane: 'roads', padding: 0.3 });
   const pts = [...state.points.values(), ...state.warehouses.values()].map(p => [p.location.lat, p.location.lon]);
-  if (pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [20, 20] }); else map.setView([31.23, 121.47], 12);
+  if (pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [16, 16], animate: false }); else map.setView([31.23, 121.47], 12);
   if (config?.tile_url) {
     L.tileLayer(config.tile_url, { maxZoom: 19, attribution: '' }).addTo(map);
   } else {
@@ -70,6 +71,12 @@ function tag(layer, attrs) {
 export function draw(routes, geojson, unassigned) {
   if (!map) return;
   const reopen = popupOpen;
+  if (!fitted) {   // once, before anything is drawn (a later fit would re-project every layer)
+    fitted = true;
+    map.invalidateSize();
+    const pts = [...state.points.values(), ...state.warehouses.values()].map(p => [p.location.lat, p.location.lon]);
+    if (pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [16, 16], animate: false });
+  }
   planLayer?.remove();
   planLayer = L.layerGroup().addTo(map);
   stopMarkers = new Map(); legLayers = [];
@@ -137,12 +144,6 @@ export function draw(routes, geojson, unassigned) {
     const icon = L.divIcon({ className: 'wh-icon', iconSize: [18, 18], html: `<span data-warehouse-id="${escapeHtml(w.id)}">仓</span>` });
     L.marker([w.location.lat, w.location.lon], { icon, keyboard: false, zIndexOffset: 1000 })
       .bindTooltip(`${escapeHtml(w.name)}<br>${escapeHtml(w.id)}`, { direction: 'top' }).addTo(planLayer);
-  }
-  if (!fitted) {
-    fitted = true;
-    map.invalidateSize();
-    const pts = [...state.points.values(), ...state.warehouses.values()].map(p => [p.location.lat, p.location.lon]);
-    if (pts.length) map.fitBounds(L.latLngBounds(pts), { padding: [16, 16] });
   }
   highlight(selectedKey);
   if (reopen && stopMarkers.has(reopen)) { const [k, p] = reopen.split('|'); openPopup(k, p, false); } else popupOpen = null;

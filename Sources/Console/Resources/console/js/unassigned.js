@@ -37,7 +37,7 @@ export function render(unassigned, routes) {
       return el('tr', { 'data-unassigned-id': r.pickup_point_id },
         el('td', { title: r.point?.address || '' }, `${r.point?.name || ''} `, el('span', { class: 'muted' }, r.pickup_point_id)),
         el('td', {}, r.warehouse || '–'),
-        el('td', { class: 'num', title: r.orders.join(', ') }, r.orders.length),
+        el('td', { class: 'num' }, el('details', {}, el('summary', {}, String(r.orders.length)), el('div', { class: 'muted', style: 'text-align:left' }, r.orders.join(' ')))),
         el('td', { style: 'white-space:normal' }, r.reason),
         el('td', {}, el('select', { 'aria-label': '加入路线 Add to route', 'data-testid': 'unassigned-add',
           onchange: e => { if (e.target.value) edit.addPoint(r.pickup_point_id, r.orders, e.target.value); } },

@@ -1,0 +1,49 @@
+// Loaded first (a classic script, before the modules): starts the first requests and Leaflet
+// at once, so that the routes can be drawn as soon as the modules run. main.js takes the
+// answers from window.__boot and asks again itself for anything that failed (401 dialog, …).
+(function () {
+  'use strict';
+  var token = sessionStorage.getItem('lastmile.token');
+  var headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
+  function json(url) {
+    return fetch(url, { headers: headers }).then(function (r) { return r.ok ? r.json() : Promise.reject(new Error(url + ': HTTP ' + r.status)); });
+  }
+  function quiet(p) { p.catch(function () {}); return p; }
+  function tomorrow(day) { var d = new Date(day + 'T12:00:00Z'); d.setUTCDate(d.getUTCDate() + 1); return d.toISOString().slice(0, 10); }
+  var hash = new URLSearchParams(location.hash.slice(1));
+  var boot = window.__boot = {};
+  boot.config = quiet(json('/v1/console/config'));
+  boot.scenario = quiet(json('/v1/scenario'));
+  boot.leaflet = boot.config.catch(function () { return {}; }).then(function (c) {
+    if (c.leaflet === false) return false;
+    var css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = '/vendor/leaflet/leaflet.css';
+    document.head.insertBefore(css, document.head.querySelector('link[rel=stylesheet]'));
+    return new Promise(function (resolve) {
+      function load(src, next) {
+        var s = document.createElement('script');
+        s.src = src;
+        s.onload = function () { resolve(!!window.L); };
+        s.onerror = next;
+        document.head.appendChild(s);
+      }
+      load('/vendor/leaflet/leaflet.min.js', function () { load('/vendor/leaflet/leaflet.js', function () { resolve(false); }); });
+    });
+  });
+  // The day: the URL's, else tomorrow in the scenario's zone (guessed as Asia/Shanghai here;
+  // main.js checks it against the config's "today" and asks again if the guess was wrong).
+  var today;
+  try { today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }); } catch (e) { today = new Date().toISOString().slice(0, 10); }
+  var date = hash.get('date') || tomorrow(today);
+  boot.day = quiet(json('/v1/plans?date=' + date).then(function (list) { return { date: date, guessedFrom: hash.get('date') ? null : today, list: list }; }));
+  boot.plan = quiet(boot.day.then(function (day) {
+    var want = Number(hash.get('plan')) || null;
+    var v = (day.list.plans || []).filter(function (p) { return want ? p.plan_id === want : p.current; })[0];
+    if (!v) return null;
+    var id = v.plan_id;
+    return { id: id, plan: quiet(json('/v1/plans/' + id)), geojson: quiet(json('/v1/plans/' + id + '/routes.geojson')),
+             routes: quiet(json('/v1/plans/' + id + '/routes')) };
+  }));
+})();
