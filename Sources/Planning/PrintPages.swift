@@ -24,17 +24,27 @@ enum PrintPages {
     static func render(plan: Plan, scenario: Scenario, pickLists: [String: PickList], handovers: [HandoverSheet]) -> [OutputFile] {
         let c = Context(plan: plan, scenario: scenario)
         let byPoint = Dictionary(uniqueKeysWithValues: handovers.map { ($0.point.id, $0) })
-        var groups: [(warehouse: Warehouse, pages: [Page])] = []
+        var groups: [Group] = []
         for wh in scenario.warehouses {
             let trips = plan.routes.filter { $0.warehouseId == wh.id }
             let sheets = pointsInStopOrder(trips).compactMap { byPoint[$0] }
-            var pages = [pickListPage(wh, pickLists[wh.id]!, c), sortSheetPage(wh, trips, c), warehouseHandoverPage(wh, sheets, c)]
-            pages += tripsByVehicle(plan).filter { $0.trips[0].warehouseId == wh.id }.map { loadingListPage($0.vehicle, $0.trips, c) }
-            pages += sheets.map { handoverPage($0, c) }
-            groups.append((wh, pages))
+            groups.append(Group(
+                warehouse: wh,
+                floor: [pickListPage(wh, pickLists[wh.id]!, c), sortSheetPage(wh, trips, c), warehouseHandoverPage(wh, sheets, c)],
+                loading: tripsByVehicle(plan).filter { $0.trips[0].warehouseId == wh.id }.map { loadingListPage($0.vehicle, $0.trips, c) },
+                handover: sheets.map { handoverPage($0, c) }))
         }
         let pages = [indexPage(groups, c)] + groups.flatMap(\.pages)
         return pages.map { OutputFile(path: $0.path, contents: Data($0.html.utf8)) }
+    }
+
+    /// A warehouse's pages, as the index lists them.
+    struct Group {
+        var warehouse: Warehouse
+        var floor: [Page]
+        var loading: [Page]
+        var handover: [Page]
+        var pages: [Page] { floor + loading + handover }
     }
 
     /// What every sheet's heading needs besides its own rows.
@@ -146,7 +156,7 @@ extension PrintPages {
 
     static func handoverPage(_ h: HandoverSheet, _ c: Context) -> Page {
         let path = "print/" + DocumentPath.handover(h.point.id, "html")
-        return Page(path: path, title: "提货单 Handover \(h.point.name)",
+        return Page(path: path, title: "提货单 Handover \(h.point.name) (\(h.point.id))",
                     html: document("提货单 Handover sheet \(h.point.id) \(c.plan.deliveryDate)", path, handoverSheet(h, c)))
     }
 
@@ -186,18 +196,23 @@ extension PrintPages {
         let units = h.orders.reduce(0) { $0 + $1.lines.reduce(0) { $0 + $1.qty } }
         let body = heading("提货单 Handover sheet", facts: facts)
             + table(["✓", "顾客 Customer", "订单 Order", "商品 Item", "温层 Class", "数量 Qty"], [], numeric: 5...,
-                    bodies: groups.map { "<tbody class=\"customer\">\n\($0)</tbody>\n" })
+                    bodies: groups.map { "<tbody class=\"customer\">\n\($0)</tbody>\n" },
+                    caption: "提货单 Handover sheet — \(p.name) (\(p.id)), \(c.plan.deliveryDate)")
             + "<p class=\"note\">\(Set(h.orders.map(\.customerId)).count) 位顾客 customers · \(h.orders.count) 单 orders · \(units) 件 units</p>\n"
             + "<p class=\"sign\">团长签收 Leader's signature <span class=\"line\"></span> 时间 Time <span class=\"line short\"></span></p>\n"
         return sheet(body, id: "point-\(p.id)")
     }
 
-    static func indexPage(_ groups: [(warehouse: Warehouse, pages: [Page])], _ c: Context) -> Page {
+    static func indexPage(_ groups: [Group], _ c: Context) -> Page {
+        func links(_ label: String, _ pages: [Page]) -> String {
+            "<h3>\(label)</h3>\n<ul class=\"links\">\n"
+                + pages.map { "<li><a href=\"\(href(from: index, to: $0.path))\">\(escapeHTML($0.title))</a></li>\n" }.joined() + "</ul>\n"
+        }
         var body = "<h1>打印 Print — \(escapeHTML(c.plan.scenario)) (\(escapeHTML(c.plan.city))), \(c.plan.deliveryDate)</h1>\n"
         for g in groups {
-            body += "<h2>仓库 Warehouse \(escapeHTML(g.warehouse.name)) (\(escapeHTML(g.warehouse.id)))</h2>\n<ul class=\"links\">\n"
-            body += g.pages.map { "<li><a href=\"\(href(from: index, to: $0.path))\">\(escapeHTML($0.title))</a></li>\n" }.joined()
-            body += "</ul>\n"
+            body += "<h2>仓库 Warehouse \(escapeHTML(g.warehouse.name)) (\(escapeHTML(g.warehouse.id)))</h2>\n"
+                + links("仓库单据 Warehouse floor", g.floor) + links("装车单 Loading lists (\(g.loading.count))", g.loading)
+                + links("提货单 Handover sheets (\(g.handover.count))", g.handover)
         }
         return Page(path: index, title: "打印 Print", html: document("打印 Print \(c.plan.scenario) \(c.plan.deliveryDate)", index, body,
                                                                   back: false))
@@ -211,7 +226,7 @@ extension PrintPages {
     static let style = """
         @page { size: A4 portrait; margin: 12mm 10mm 14mm 10mm; }
         * { box-sizing: border-box; }
-        body { font: 10pt/1.35 "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif;
+        body { font: 10pt/1.3 "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif;
                color: #000; margin: 0; }
         @media screen { body { max-width: 190mm; margin: 8mm auto; padding: 0 4mm; } .sheet { border-bottom: 1px dashed #999; padding-bottom: 6mm; margin-bottom: 6mm; } }
         @media print { nav { display: none; } }
@@ -224,16 +239,19 @@ extension PrintPages {
         table { width: 100%; border-collapse: collapse; margin-bottom: 2mm; }
         thead { display: table-header-group; }
         tr, tbody.customer { break-inside: avoid; page-break-inside: avoid; }
-        th, td { border: 0.25mm solid #555; padding: 0.8mm 1.5mm; text-align: left; vertical-align: top; }
-        th { background: #e8e8e8; font-size: 9pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-        .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        tbody.customer { border-top: 0.6mm solid #000; }
+        th, td { border: 0.25mm solid #555; padding: 0.5mm 1.5mm; text-align: left; vertical-align: top; }
+        tr.caption th { background: none; border: none; padding: 0 0 1mm; font-size: 8.5pt; font-weight: normal; color: #333; }
+        th { background: #e8e8e8; font-size: 9pt; word-break: keep-all; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+        .n { text-align: right; font-variant-numeric: tabular-nums; width: 1%; } td.n { white-space: nowrap; }
         tr.total td { font-weight: bold; border-top: 0.5mm solid #000; }
-        .box { width: 6mm; } .box::before { content: ""; display: inline-block; width: 3.5mm; height: 3.5mm; border: 0.3mm solid #000; }
+        .box { width: 6mm; } td.box::before { content: ""; display: inline-block; width: 3.5mm; height: 3.5mm; border: 0.3mm solid #000; }
         .trip { break-inside: avoid; page-break-inside: avoid; }
         .note { font-size: 9pt; margin: 1mm 0; }
         .sign { margin-top: 10mm; font-size: 11pt; break-inside: avoid; }
         .line { display: inline-block; width: 55mm; border-bottom: 0.3mm solid #000; margin-right: 6mm; } .line.short { width: 35mm; }
-        ul.links { columns: 2; padding-left: 5mm; }
+        h3 { font-size: 10.5pt; margin: 2mm 0 1mm; }
+        ul.links { columns: 2; padding-left: 5mm; margin: 0 0 2mm; }
         """
 
     static func document(_ title: String, _ path: String, _ body: String, back: Bool = true) -> String {
@@ -253,12 +271,15 @@ extension PrintPages {
             + facts.map { "<dt>\($0.0)</dt><dd>\(escapeHTML($0.1))</dd>\n" }.joined() + "</dl>\n"
     }
 
-    /// Columns in `numeric` are right-aligned. `bodies` replaces the one tbody of `rows`.
-    static func table(_ head: [String], _ rows: [String], numeric: PartialRangeFrom<Int>, bodies: [String]? = nil) -> String {
+    /// Columns in `numeric` are right-aligned. `bodies` replaces the one tbody of `rows`; a
+    /// `caption` (escaped here) heads every printed page of the table, naming whose rows they are.
+    static func table(_ head: [String], _ rows: [String], numeric: PartialRangeFrom<Int>, bodies: [String]? = nil,
+                      caption: String? = nil) -> String {
         let ths = head.enumerated().map { k, h in
             "<th\(numeric.contains(k) ? " class=\"n\"" : k == 0 && h == "✓" ? " class=\"box\"" : "")>\(h)</th>"
         }
-        return "<table>\n<thead><tr>\(ths.joined())</tr></thead>\n"
+        let top = caption.map { "<tr class=\"caption\"><th colspan=\"\(head.count)\">\(escapeHTML($0))</th></tr>" } ?? ""
+        return "<table>\n<thead>\(top)<tr>\(ths.joined())</tr></thead>\n"
             + (bodies?.joined() ?? "<tbody>\n\(rows.joined())</tbody>\n") + "</table>\n"
     }
 
