@@ -7,8 +7,9 @@ import Foundation
 /// - stop loads match the orders (crate rule re-implemented here) and trips fit their van;
 /// - service starts inside the pickup point's receiving window, vans only where they fit;
 /// - trips respect shifts, dock hours, trip counts, reload and service times;
-/// - pick lists total exactly what the delivered orders ordered, per warehouse and SKU;
-/// - loading lists are the exact reverse of each trip's stop order.
+/// - pick lists total exactly what the delivered orders ordered, per warehouse and SKU, split
+///   into full crates and loose units, with class totals that add up and match the stops' crates;
+/// - loading lists are the exact reverse of each trip's stop order and name van and departure.
 public struct PlanCheckReport: Sendable {
     public var violations: [String] = []
     public var orders = 0
@@ -137,6 +138,8 @@ private struct Checker {
         var vehicleTrips: [String: [(trip: Int, dep: Int, ret: Int, type: Object)]] = [:]
         var vehiclesOfType: [String: Set<String>] = [:]
         var warehouseUnits: [String: [String: Int]] = [:]
+        var warehouseCrates: [String: [String: Int]] = [:]  // warehouse → temperature class → crates of its stops
+        var departures: [String: [Int: String]] = [:]       // vehicle → trip → departure
         let routes = plan["routes"] as? [Object] ?? []
         report.trips = routes.count
         for r in routes {
@@ -151,6 +154,7 @@ private struct Checker {
             vehiclesOfType[str(type["id"]), default: []].insert(vid)
             guard let dep = iso(r["departure"]), let ret = iso(r["return"]) else { fail("\(rid): unreadable departure or return"); continue }
             vehicleTrips[vid, default: []].append((trip, dep, ret, type))
+            departures[vid, default: [:]][trip] = str(r["departure"])
             tripNumbers[vid, default: []].append(trip)
             let dock = window(wh["dock_hours"], day)
             if dep < dock.from { fail("\(rid): departs before the dock opens") }
@@ -187,6 +191,7 @@ private struct Checker {
                     fail("\(label): load \(reported["crates"] ?? "?") crates / \(reported["grams"] ?? "?") g, the orders make \(load.total) crates / \(load.grams) g")
                 }
                 tripCrates += load.total
+                for (k, n) in load.byClass { warehouseCrates[wid, default: [:]][k, default: 0] += n }
                 tripGrams += load.grams
                 // Times.
                 guard let arrival = iso(s["arrival"]), let start = iso(s["service_start"]), let leave = iso(s["departure"]) else {
@@ -261,13 +266,18 @@ private struct Checker {
         for wid in warehouses.keys.sorted() {
             guard let rows = csv("\(out)/warehouses/\(wid)/pick-list.csv") else { continue }
             var listed: [String: Int] = [:]
-            for row in rows {
+            for row in rows where row["sku"] != "" {
                 let sku = row["sku"] ?? "?"
                 if skus[sku]?.temp != row["temperature"] { fail("pick list \(wid): \(sku) under the wrong temperature class") }
-                listed[sku, default: 0] += Int(row["units"] ?? "") ?? -1
-                picked[sku, default: 0] += Int(row["units"] ?? "") ?? 0
+                let units = Int(row["units"] ?? "") ?? -1
+                listed[sku, default: 0] += units
+                picked[sku, default: 0] += max(0, units)
+                if let s = skus[sku], Int(row["full_crates"] ?? "") != units / s.perCrate || Int(row["loose_units"] ?? "") != units % s.perCrate {
+                    fail("pick list \(wid): \(sku) full crates and loose units do not make \(units) units of \(s.perCrate) a crate")
+                }
             }
             if listed != warehouseUnits[wid, default: [:]] { fail("pick list \(wid): totals differ from the orders on its routes") }
+            checkPickTotals(rows, warehouse: wid, crates: warehouseCrates[wid, default: [:]])
         }
         var ordered: [String: Int] = [:]
         for (id, o) in orders where !unassigned.contains(id) { for l in lines(o) { ordered[l.sku, default: 0] += l.qty } }
@@ -279,12 +289,37 @@ private struct Checker {
         for (vid, trips) in stopOrder {
             guard let rows = csv("\(out)/vehicles/\(vid)/loading-list.csv") else { continue }
             let numbers = tripNumbers[vid]!
+            for row in rows where row["vehicle_id"] != vid || departures[vid]?[Int(row["trip"] ?? "") ?? 0] != row["departure"] {
+                fail("\(vid) trip \(row["trip"] ?? "?"): loading list names vehicle \(row["vehicle_id"] ?? "?") departing \(row["departure"] ?? "?")")
+            }
             for (k, seq) in trips.enumerated() {
                 let listed = rows.filter { $0["trip"] == "\(numbers[k])" }.map { "\($0["sequence"] ?? "?"):\($0["pickup_point_id"] ?? "?")" }
                 if listed != Array(seq.reversed()) { fail("\(vid) trip \(numbers[k]): loading list is not the reverse of the stop order") }
                 let order = rows.filter { $0["trip"] == "\(numbers[k])" }.map { Int($0["load_order"] ?? "") ?? -1 }
                 if !order.isEmpty && order != Array(1...order.count) { fail("\(vid) trip \(numbers[k]): load_order is not 1, 2, …") }
             }
+        }
+    }
+}
+
+extension Checker {
+    /// Total rows (empty `sku`) of a pick list: one per temperature class listed and a grand total
+    /// (empty `temperature`), each the sum of its item rows; `sort_crates` the crates of the stops.
+    mutating func checkPickTotals(_ rows: [[String: String]], warehouse wid: String, crates: [String: Int]) {
+        let items = rows.filter { $0["sku"] != "" }
+        let classes = Set(items.map { $0["temperature"] ?? "" })
+        let totals = rows.filter { $0["sku"] == "" }
+        if Set(totals.map { $0["temperature"] ?? "" }) != classes.union([""]) || totals.count != classes.count + 1 {
+            fail("pick list \(wid): expected one total row per temperature class and a grand total")
+        }
+        for t in totals {
+            let cls = t["temperature"] ?? ""
+            let mine = items.filter { cls == "" || $0["temperature"] == cls }
+            for col in ["units", "full_crates", "loose_units"] where Int(t[col] ?? "") != mine.reduce(0, { $0 + (Int($1[col] ?? "") ?? 0) }) {
+                fail("pick list \(wid): total \(col) of \(cls.isEmpty ? "all classes" : cls) is not the sum of its rows")
+            }
+            let want = cls.isEmpty ? crates.values.reduce(0, +) : crates[cls, default: 0]
+            if Int(t["sort_crates"] ?? "") != want { fail("pick list \(wid): sort_crates of \(cls.isEmpty ? "all classes" : cls) is not \(want), the crates of its stops") }
         }
     }
 }

@@ -18,13 +18,14 @@ public struct OutputFile: Sendable, Equatable {
 ///     warehouses/<id>/pick-list.csv|json   warehouses/<id>/sort-sheet.csv
 ///     vehicles/<vehicle_id>/loading-list.csv
 ///     handover/<pickup_point_id>.csv|txt
+///     print/…  printable HTML sheets (`PrintPages`)
 ///
 /// CSV files are UTF-8 with a byte-order mark (so spreadsheet programs show Chinese names),
 /// comma-separated, RFC 4180 quoting.
 public enum PlanDocuments {
     /// Folders this writer owns inside the output directory; emptied before each write so that a
     /// re-plan leaves no stale sheet behind.
-    public static let folders = ["warehouses", "vehicles", "handover"]
+    public static let folders = ["warehouses", "vehicles", "handover", "print"]
 
     public static func render(plan: Plan, scenario: Scenario, orders: OrderBook,
                               paths: (Coordinate, Coordinate) throws -> [Coordinate]) throws -> [OutputFile] {
@@ -59,23 +60,13 @@ public enum PlanDocuments {
         files.append(OutputFile(path: "routes.geojson", contents: Data(try geoJSON(plan: plan, scenario: scenario, paths: paths).utf8)))
 
         // Per warehouse: batch pick list and sort sheet.
+        var pickLists: [String: PickList] = [:]
         for wh in scenario.warehouses {
             let rs = plan.routes.filter { $0.warehouseId == wh.id }
-            var units: [String: Int] = [:]
-            for r in rs { for s in r.stops { for id in s.orderIds { for l in byId[id]!.lines { units[l.sku, default: 0] += l.qty } } } }
-            let items = units.keys.sorted { (skus[$0]!.temperature, $0) < (skus[$1]!.temperature, $1) }
-            var pick = CSV(["temperature", "sku", "name", "units", "kg", "full_crates", "units_per_crate"])
-            var json: [String] = []
-            for id in items {
-                let s = skus[id]!
-                let q = units[id]!
-                pick.row([s.temperature.rawValue, id, s.name, "\(q)", kg(q * s.weightGrams), "\(q / s.unitsPerCrate)", "\(s.unitsPerCrate)"])
-                json.append("    {\"temperature\": \(jsonString(s.temperature.rawValue)), \"sku\": \(jsonString(id)), \"name\": \(jsonString(s.name)), \"units\": \(q), \"grams\": \(q * s.weightGrams)}")
-            }
-            files.append(pick.file("warehouses/\(wh.id)/pick-list.csv"))
-            let pickJSON = "{\n  \"warehouse_id\": \(jsonString(wh.id)),\n  \"delivery_date\": \"\(plan.deliveryDate)\",\n  \"items\": [\n"
-                + json.joined(separator: ",\n") + (json.isEmpty ? "" : "\n") + "  ]\n}\n"
-            files.append(OutputFile(path: "warehouses/\(wh.id)/pick-list.json", contents: Data(pickJSON.utf8)))
+            let list = PickList(routes: rs, orders: byId, skus: skus)
+            pickLists[wh.id] = list
+            files.append(pickListCSV(list, path: DocumentPath.warehouse(wh.id, "pick-list.csv")))
+            files.append(pickListJSON(list, warehouse: wh.id, date: plan.deliveryDate, path: DocumentPath.warehouse(wh.id, "pick-list.json")))
 
             var sort = CSV(["vehicle_id", "trip", "departure", "sequence", "pickup_point_id", "pickup_point_name", "address", "arrival",
                             "orders", "ambient", "chilled", "frozen", "crates", "kg"])
@@ -87,71 +78,117 @@ public enum PlanDocuments {
                               kg(s.load.grams)])
                 }
             }
-            files.append(sort.file("warehouses/\(wh.id)/sort-sheet.csv"))
+            files.append(sort.file(DocumentPath.warehouse(wh.id, "sort-sheet.csv")))
         }
 
-        // Per vehicle: loading list, each trip in reverse stop order (last drop loaded first).
-        var vehicles: [String] = []
-        for r in plan.routes where !vehicles.contains(r.vehicleId) { vehicles.append(r.vehicleId) }
-        for v in vehicles {
-            var load = CSV(["trip", "load_order", "sequence", "pickup_point_id", "pickup_point_name", "ambient", "chilled", "frozen",
-                            "crates", "kg", "orders"])
-            for r in plan.routes where r.vehicleId == v {
-                for (k, s) in r.stops.reversed().enumerated() {
-                    load.row(["\(r.trip)", "\(k + 1)", "\(s.sequence)", s.pickupPointId, pts[s.pickupPointId]!.name, "\(s.load.ambient)",
-                              "\(s.load.chilled)", "\(s.load.frozen)", "\(s.load.crates)", kg(s.load.grams), "\(s.orderIds.count)"])
+        // Per vehicle: loading list, each trip in reverse stop order (last drop loaded first); the
+        // van and the trip's departure are on every row, so a printed page names its van.
+        for (v, trips) in tripsByVehicle(plan) {
+            var load = CSV(["vehicle_id", "vehicle_type_id", "trip", "departure", "load_order", "sequence", "pickup_point_id",
+                            "pickup_point_name", "ambient", "chilled", "frozen", "crates", "kg", "orders"])
+            for r in trips {
+                for (k, s) in r.loadOrder.enumerated() {
+                    load.row([v, r.vehicleTypeId, "\(r.trip)", r.departure, "\(k + 1)", "\(s.sequence)", s.pickupPointId,
+                              pts[s.pickupPointId]!.name, "\(s.load.ambient)", "\(s.load.chilled)", "\(s.load.frozen)",
+                              "\(s.load.crates)", kg(s.load.grams), "\(s.orderIds.count)"])
                 }
             }
-            files.append(load.file("vehicles/\(v)/loading-list.csv"))
+            files.append(load.file(DocumentPath.vehicle(v, "loading-list.csv")))
         }
 
         // Per pickup point: handover sheet, customer → items.
-        var delivered: [String: [(route: PlannedRoute, stop: PlannedStop)]] = [:]
-        for r in plan.routes { for s in r.stops { delivered[s.pickupPointId, default: []].append((r, s)) } }
-        for p in scenario.pickupPoints {
-            guard let visits = delivered[p.id] else { continue }
-            var rows: [(key: [String], row: [String])] = []
-            for (r, s) in visits {
-                for id in s.orderIds {
-                    let o = byId[id]!
-                    for l in o.lines {
-                        let sku = skus[l.sku]!
-                        rows.append(([o.customerId, o.orderId], [o.customerId, o.orderId, o.groupId, l.sku, sku.name,
-                                                               sku.temperature.rawValue, "\(l.qty)", r.vehicleId, s.arrival]))
-                    }
+        let sheets = HandoverSheet.all(plan: plan, scenario: scenario, orders: byId)
+        for h in sheets {
+            var sheet = CSV(["customer_id", "order_id", "group_id", "sku", "name", "temperature", "qty", "vehicle_id", "arrival"])
+            let visitOf = Dictionary(uniqueKeysWithValues: h.visits.flatMap { v in v.stop.orderIds.map { ($0, v) } })
+            for o in h.orders {
+                let v = visitOf[o.orderId]!
+                for l in o.lines {
+                    let sku = skus[l.sku]!
+                    sheet.row([o.customerId, o.orderId, o.groupId, l.sku, sku.name, sku.temperature.rawValue, "\(l.qty)",
+                               v.route.vehicleId, v.stop.arrival])
                 }
             }
-            rows.sort { $0.key.lexicographicallyPrecedes($1.key) }
-            var sheet = CSV(["customer_id", "order_id", "group_id", "sku", "name", "temperature", "qty", "vehicle_id", "arrival"])
-            for r in rows { sheet.row(r.row) }
-            files.append(sheet.file("handover/\(p.id).csv"))
-            files.append(OutputFile(path: "handover/\(p.id).txt", contents: Data(printableHandover(
-                point: p, visits: visits.map { ($0.route.vehicleId, $0.stop) }, rows: rows.map(\.row), date: plan.deliveryDate).utf8)))
+            files.append(sheet.file(DocumentPath.handover(h.point.id, "csv")))
+            files.append(OutputFile(path: DocumentPath.handover(h.point.id, "txt"),
+                                    contents: Data(printableHandover(h, skus: skus, date: plan.deliveryDate).utf8)))
         }
+        files += PrintPages.render(plan: plan, scenario: scenario, pickLists: pickLists, handovers: sheets)
         return files
     }
 
-    /// The sheet a group leader prints: who collects what, customer by customer.
-    static func printableHandover(point p: PickupPoint, visits: [(vehicle: String, stop: PlannedStop)], rows: [[String]],
-                                  date: CalendarDate) -> String {
-        var out = ["提货单 Handover sheet — \(p.name) (\(p.id)), \(date)",
-                   "团长 Leader: \(p.leader.name)\(p.leader.phone.map { "  \($0)" } ?? "")",
-                   "地址 Address: \(p.address)"]
-        for v in visits {
-            out.append("车辆 Van \(v.vehicle): arrives \(v.stop.arrival.dropFirst(11).prefix(5)), \(v.stop.orderIds.count) orders, "
-                       + "\(v.stop.load.crates) crates (ambient \(v.stop.load.ambient), chilled \(v.stop.load.chilled), frozen \(v.stop.load.frozen))")
+    /// Pick list rows per SKU, each temperature class closed by a total row (empty `sku`), the
+    /// list by a grand total (empty `temperature` and `sku`).
+    static func pickListCSV(_ list: PickList, path: String) -> OutputFile {
+        var csv = CSV(["temperature", "sku", "name", "units", "kg", "full_crates", "loose_units", "units_per_crate", "sort_crates"])
+        func total(_ t: TemperatureClass?) {
+            let x = list.totals(t)
+            csv.row([t?.rawValue ?? "", "", t.map { "合计 Total \($0.label)" } ?? "总计 Grand total", "\(x.units)", kg(x.grams),
+                     "\(x.fullCrates)", "\(x.looseUnits)", "", "\(x.sortCrates)"])
         }
-        // rows: customer, order, group, sku, name, temperature, qty, …
-        var customer = ""
-        for r in rows {
-            if r[0] != customer {
-                customer = r[0]
-                out.append("")
-                out.append("[ ] \(customer)")
+        for t in TemperatureClass.allCases {
+            let lines = list.lines(t)
+            for l in lines {
+                csv.row([t.rawValue, l.sku.id, l.sku.name, "\(l.units)", kg(l.grams), "\(l.fullCrates)", "\(l.looseUnits)",
+                         "\(l.sku.unitsPerCrate)", ""])
             }
-            out.append("      \(r[1])  \(r[4]) × \(r[6])  (\(r[5]))")
+            if !lines.isEmpty { total(t) }
         }
-        return out.joined(separator: "\n") + "\n"
+        total(nil)
+        return csv.file(path)
+    }
+
+    static func pickListJSON(_ list: PickList, warehouse: String, date: CalendarDate, path: String) -> OutputFile {
+        let items = list.lines.map { l in
+            "    {\"temperature\": \(jsonString(l.sku.temperature.rawValue)), \"sku\": \(jsonString(l.sku.id)), \"name\": \(jsonString(l.sku.name)), "
+                + "\"units\": \(l.units), \"grams\": \(l.grams), \"full_crates\": \(l.fullCrates), \"loose_units\": \(l.looseUnits)}"
+        }
+        let totals = TemperatureClass.allCases.filter { !list.lines($0).isEmpty }.map { t in
+            let x = list.totals(t)
+            return "    {\"temperature\": \(jsonString(t.rawValue)), \"units\": \(x.units), \"grams\": \(x.grams), "
+                + "\"full_crates\": \(x.fullCrates), \"loose_units\": \(x.looseUnits), \"sort_crates\": \(x.sortCrates)}"
+        }
+        func array(_ a: [String]) -> String { "[\n" + a.joined(separator: ",\n") + (a.isEmpty ? "" : "\n") + "  ]" }
+        let text = "{\n  \"warehouse_id\": \(jsonString(warehouse)),\n  \"delivery_date\": \"\(date)\",\n  \"items\": \(array(items)),\n"
+            + "  \"totals\": \(array(totals))\n}\n"
+        return OutputFile(path: path, contents: Data(text.utf8))
+    }
+
+    /// Lines of a printed text page (A4 at 10 pt); a customer's block is not split across pages.
+    static let linesPerPage = 60
+
+    /// The sheet a group leader prints: who collects what, customer by customer, pages separated
+    /// by a form feed with the heading repeated, a signature line at the end.
+    static func printableHandover(_ h: HandoverSheet, skus: [String: SKU], date: CalendarDate) -> String {
+        let p = h.point
+        let heading = "提货单 Handover sheet — \(p.name) (\(p.id)), \(date)"
+        var head = [heading, "团长 Leader: \(p.leader.name)\(p.leader.phone.map { "  \($0)" } ?? "")", "地址 Address: \(p.address)"]
+        for v in h.visits {
+            let l = v.stop.load
+            head.append("车辆 Van \(v.route.vehicleId): arrives \(clock(v.stop.arrival)), \(v.stop.orderIds.count) orders, "
+                        + "\(l.crates) crates (ambient \(l.ambient), chilled \(l.chilled), frozen \(l.frozen))")
+        }
+        var blocks: [[String]] = []
+        var customer: String?
+        for o in h.orders {
+            if o.customerId != customer {
+                customer = o.customerId
+                blocks.append(["", "[ ] \(o.customerId)"])
+            }
+            for l in o.lines {
+                let s = skus[l.sku]!
+                blocks[blocks.count - 1].append("      \(o.orderId)  \(s.name) × \(l.qty)  (\(s.temperature.rawValue))")
+            }
+        }
+        blocks.append(["", "", "团长签收 Leader's signature ________________    时间 Time ________"])
+        var pages = [head]
+        for b in blocks {
+            if pages[pages.count - 1].count + b.count > linesPerPage && pages[pages.count - 1].count > 1 {
+                pages.append([heading + " (续 continued)"])
+            }
+            pages[pages.count - 1] += b
+        }
+        return pages.map { $0.joined(separator: "\n") + "\n" }.joined(separator: "\u{0C}")
     }
 
     public static func write(_ files: [OutputFile], to dir: String) throws {
@@ -205,6 +242,14 @@ public enum PlanDocuments {
         }
         return "{\"type\": \"FeatureCollection\", \"features\": [\n" + features.joined(separator: ",\n") + "\n]}\n"
     }
+}
+
+/// Where the per-id documents live, relative to the output directory. Every writer (CSV, text,
+/// print pages) builds its paths here, so how an id becomes a file name is decided in one place.
+public enum DocumentPath {
+    public static func warehouse(_ id: String, _ file: String) -> String { "warehouses/\(id)/\(file)" }
+    public static func vehicle(_ id: String, _ file: String) -> String { "vehicles/\(id)/\(file)" }
+    public static func handover(_ pointId: String, _ ext: String) -> String { "handover/\(pointId).\(ext)" }
 }
 
 /// Rows of an RFC 4180 CSV file (public: the simulation writes its tables the same way).
@@ -261,7 +306,7 @@ func kg(_ grams: Int) -> String {
 }
 
 extension PlanDocuments {
-    /// "plan.json, routes.csv, …, 3 pick lists, 3 sort sheets, 24 loading lists, 148 handover sheets".
+    /// "plan.json, routes.csv, …, 3 pick lists, 3 sort sheets, 24 loading lists, 148 handover sheets, 183 printable pages".
     public static func inventory(_ files: [OutputFile]) -> String {
         let top = files.map(\.path).filter { !$0.contains("/") }
         func count(_ suffix: String, _ name: String) -> String {
@@ -269,7 +314,8 @@ extension PlanDocuments {
         }
         return (top + [count("pick-list.csv", "pick lists"), count("sort-sheet.csv", "sort sheets"),
                        count("loading-list.csv", "loading lists"),
-                       "\(files.filter { $0.path.hasPrefix("handover/") && $0.path.hasSuffix(".csv") }.count) handover sheets (csv + txt)"])
+                       "\(files.filter { $0.path.hasPrefix("handover/") && $0.path.hasSuffix(".csv") }.count) handover sheets (csv + txt)",
+                       "\(files.filter { $0.path.hasPrefix("print/") }.count) printable pages (print/index.html)"])
             .joined(separator: ", ")
     }
 }

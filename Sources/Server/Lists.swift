@@ -146,6 +146,7 @@ enum JSONLists {
         if path.hasSuffix(".geojson") { return "application/geo+json" }
         if path.hasSuffix(".json") { return "application/json" }
         if path.hasSuffix(".csv") { return "text/csv; charset=utf-8" }
+        if path.hasSuffix(".html") { return "text/html; charset=utf-8" }
         return "text/plain; charset=utf-8"
     }
 }

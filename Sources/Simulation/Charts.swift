@@ -177,23 +177,6 @@ enum SVG {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-public func escapeHTML(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for ch in s.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
-}
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

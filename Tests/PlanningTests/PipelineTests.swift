@@ -198,7 +198,7 @@ import Testing
         let route = try #require(plan.routes.first { $0.stops.count >= 2 })
         try edit("\(dir)/vehicles/\(route.vehicleId)/loading-list.csv") { text in
             var lines = text.components(separatedBy: "\r\n")
-            let rows = lines.indices.filter { lines[$0].hasPrefix("\(route.trip),") }
+            let rows = lines.indices.filter { lines[$0].hasPrefix("\(route.vehicleId),\(route.vehicleTypeId),\(route.trip),") }
             lines.swapAt(rows[0], rows[1])
             return lines.joined(separator: "\r\n")
         }
@@ -246,6 +246,32 @@ import Testing
         let v = recheck(dir)
         #expect(v.contains("pick list WA: totals differ from the orders on its routes"))
         #expect(v.contains("pick lists: totals over all warehouses differ from the ordered totals of planned orders"))
+    }
+
+    @Test func pickListClassTotalsAndCrates() throws {
+        let (dir, _) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try edit(dir + "/warehouses/WA/pick-list.csv") { text in
+            var lines = text.components(separatedBy: "\r\n")
+            let k = lines.firstIndex { $0.hasPrefix("chilled,,") }!
+            var f = lines[k].components(separatedBy: ",")
+            f[5] = String(Int(f[5])! + 1)                 // full crates of the class total
+            f[8] = String(Int(f[8])! + 2)                 // crates to sort
+            lines[k] = f.joined(separator: ",")
+            return lines.joined(separator: "\r\n")
+        }
+        let v = recheck(dir)
+        #expect(v.contains("pick list WA: total full_crates of chilled is not the sum of its rows"))
+        #expect(v.contains { $0.hasPrefix("pick list WA: sort_crates of chilled is not ") })
+        #expect(!v.contains("pick list WA: totals differ from the orders on its routes"))
+    }
+
+    @Test func loadingListNamesItsVanAndDeparture() throws {
+        let (dir, plan) = try goodOutput()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let route = plan.routes[0]
+        try edit("\(dir)/vehicles/\(route.vehicleId)/loading-list.csv") { $0.replacingOccurrences(of: route.departure, with: "2025-09-16T05:00:00+08:00") }
+        #expect(recheck(dir).contains { $0.hasPrefix("\(route.vehicleId) trip \(route.trip): loading list names vehicle \(route.vehicleId) departing 2025-09-16T05:00:00+08:00") })
     }
 
     @Test func unassignedWithoutReason() throws {

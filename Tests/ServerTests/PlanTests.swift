@@ -82,6 +82,9 @@ func awaitJob(_ c: any TestClientProtocol, _ id: Int) async throws -> [String: A
             let orderIds = customers.flatMap { ($0["orders"] as? [[String: Any]] ?? []).compactMap { $0["order_id"] as? String } }
             #expect(Set(orderIds) == Set(plan.routes.flatMap(\.stops).filter { $0.pickupPointId == point }.flatMap(\.orderIds)))
             #expect(try await c.send(.get, "/v1/plans/1/handover/\(point).csv").headers[.contentType] == "text/csv; charset=utf-8")
+            let printed = try await c.send(.get, "/v1/plans/1/print/handover/\(point).html")
+            #expect(printed.headers[.contentType] == "text/html; charset=utf-8" && printed.text.contains("团长签收 Leader's signature"))
+            #expect(try await c.send(.get, "/v1/plans/1/print/index.html").text.contains("href=\"vehicles/\(route.vehicleId)/loading-list.html\""))
             #expect(try await c.send(.get, "/v1/plans/1/handover/NOPE.csv").problem?.detail == "plan 1 has no document \"handover/NOPE.csv\"")
         }
     }
