@@ -13,25 +13,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Config file (JSON); flags and LASTMILE_* variables override it.")
     var config: String?
 
-    @Option(help: "Scenario directory or scenario.json.")
+    @Option(help: "Scenario directory or scenario.json (default: scenarios/shanghai-center; LASTMILE_SCENARIO).")
     var scenario: String?
 
-    @Option(help: "SQLite database file (created if missing).")
+    @Option(help: "SQLite database file, created if missing (default: lastmile.db; LASTMILE_DB).")
     var db: String?
 
-    @Option(help: "Address to listen on.")
+    @Option(help: "Address to listen on (default: 127.0.0.1; LASTMILE_HOST).")
     var host: String?
 
-    @Option(help: "Port to listen on (0: any free port; the chosen one is printed).")
+    @Option(help: "Port to listen on; 0: any free port, the chosen one is printed (default: 8080; LASTMILE_PORT).")
     var port: Int?
 
-    @Option(help: "Spool directory watched for *.jsonl order files.")
+    @Option(help: "Spool directory watched for *.jsonl order files (default: none; LASTMILE_SPOOL).")
     var spool: String?
 
-    @Option(help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone.")
+    @Option(help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone (default: 2000).")
     var routingIterations: Int?
 
-    @Option(help: "Log format: text or json.")
+    @Option(help: "Log format: text or json (default: text).")
     var logFormat: String?
 
     func run() async throws {
@@ -58,9 +58,10 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let daemon = try Daemon(config: c, logger: logger, metrics: metrics)
             let host = c.host
+            let travel = daemon.runner.setup.travel.note
             try await daemon.run { port in
-                // One line on stdout, written at once (a pipe reader waits for it).
-                FileHandle.standardOutput.write(Data("lastmile serve: listening on http://\(host):\(port)\n".utf8))
+                // The first line on stdout, written at once (a pipe reader waits for it).
+                FileHandle.standardOutput.write(Data("lastmile serve: listening on http://\(host):\(port)\nconsole: http://\(host):\(port)/\ntravel times: \(travel)\n".utf8))
             }
         }
     }
