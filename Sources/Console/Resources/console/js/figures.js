@@ -5,10 +5,10 @@ export function render(root) {
   const t = state.plan?.totals;
   if (!t) { root.replaceChildren(el('span', { class: 'muted' }, state.date ? `${state.date}: 没有计划 no plan yet` : '…')); return; }
   const f = (label, value, id) => el('div', { class: 'figure', 'data-testid': id }, el('b', {}, value), el('span', {}, label));
-  const bars = el('div', { class: 'sorting', 'data-testid': 'sorting-bars' }, (state.plan.warehouses || []).map(w => {
+  const bars = el('div', { class: 'sorting', 'data-testid': 'sorting-bars' }, el('span', { class: 'sorting-label' }, '分拣', el('br'), 'Sorting'), (state.plan.warehouses || []).map(w => {
     const pct = w.utilisation_percent ?? (w.sorting_capacity_crates ? 100 * w.crates / w.sorting_capacity_crates : 0);
     return el('div', { class: 'figure', 'data-warehouse-id': w.warehouse_id, title: `${w.crates} / ${w.sorting_capacity_crates} 筐 crates` },
-      el('span', {}, `分拣 Sorting ${w.warehouse_id} ${pct.toFixed(1)}%`),
+      el('span', {}, `${w.warehouse_id} ${pct.toFixed(1)}%`),
       el('div', { class: 'bar' }, el('i', { class: pct > 100 ? 'over' : pct > 85 ? 'high' : null, style: `width:${Math.min(100, pct)}%` })));
   }));
   root.replaceChildren(

@@ -50,7 +50,7 @@ export function render(routes) {
   const s = svg('svg', { width, height, role: 'img', 'aria-label': `时间线 Timeline ${warehouse}` });
   for (let m = t0; m <= t1; m += 60) {
     s.append(svg('line', { class: 'gridline', x1: x(m), x2: x(m), y1: top - 4, y2: height }));
-    s.append(svg('text', { class: 'axis', x: x(m) + 2, y: 11 }, `${String(m / 60 % 24).padStart(2, '0')}:00`));
+    if (x(m) + 32 < width) s.append(svg('text', { class: 'axis', x: x(m) + 2, y: 11 }, `${String(m / 60 % 24).padStart(2, '0')}:00`));
   }
   vans.forEach((v, i) => {
     const y = top + i * rowH;
