@@ -54,7 +54,7 @@ export function render() {
         el('div', { class: 'row' }, vanSel, vanReason),
         el('div', { class: 'row' },
           el('button', { 'data-testid': 'van-out', onclick: busy(() => h.write(`/v1/vehicles/${encodeURIComponent(vanSel.value)}/out-of-service`, { delivery_date: date, reason: vanReason.value || undefined }, `${vanSel.value} 停用 out of service`)) }, '停用 Out of service'),
-          el('button', { 'data-testid': 'van-in', onclick: busy(() => h.write(`/v1/vehicles/${encodeURIComponent(vanSel.value)}/in-service`, { delivery_date: date, reason: vanReason.value || undefined }, `${vanSel.value} 恢复 back in service`)) }, '恢复 Back in service'))),
+          el('button', { 'data-testid': 'van-in', onclick: busy(() => h.write(`/v1/vehicles/${encodeURIComponent(vanSel.value)}/in-service`, { delivery_date: date }, `${vanSel.value} 恢复 back in service`)) }, '恢复 Back in service'))),
       el('section', {}, el('h3', {}, '取消团 Cancel a group'),
         el('div', { class: 'row' }, pointSel), el('div', { class: 'row' }, groupInput, groupList, groupReason),
         el('div', { class: 'row' }, el('button', { class: 'danger', 'data-testid': 'cancel-group', onclick: busy(async () => {

@@ -49,7 +49,7 @@ export async function request(method, path, { body, write = false, signal, retri
     let problem;
     try { problem = await res.json(); } catch { problem = { title: res.statusText, status: res.status }; }
     if ((res.status === 401 || res.status === 403) && !retried) {
-      if (await askToken(res.status === 403 ? 'forbidden' : 'invalid', problem)) {
+      if (await askToken(res.status === 403 ? 'forbidden' : token() ? 'invalid' : write ? 'write' : 'read', problem)) {
         return request(method, path, { body, write, signal, retried: true });
       }
     }

@@ -14,7 +14,10 @@
   var hash = new URLSearchParams(location.hash.slice(1));
   var boot = window.__boot = {};
   boot.config = quiet(json('/v1/console/config'));
-  boot.scenario = quiet(json('/v1/scenario'));
+  // Without a token, wait for the config: if reads need one, main.js asks for it first (no 401s).
+  var readable = token ? Promise.resolve(true) : boot.config.then(function (c) { return c.read_access !== 'token'; }, function () { return true; });
+  function whenReadable(f) { return quiet(readable.then(function (ok) { return ok ? f() : Promise.reject(new Error('token needed')); })); }
+  boot.scenario = whenReadable(function () { return json('/v1/scenario'); });
   boot.leaflet = boot.config.catch(function () { return {}; }).then(function (c) {
     if (c.leaflet === false) return false;
     var css = document.createElement('link');
@@ -37,7 +40,9 @@
   var today;
   try { today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }); } catch (e) { today = new Date().toISOString().slice(0, 10); }
   var date = hash.get('date') || tomorrow(today);
-  boot.day = quiet(json('/v1/plans?date=' + date).then(function (list) { return { date: date, guessedFrom: hash.get('date') ? null : today, list: list }; }));
+  boot.day = whenReadable(function () {
+    return json('/v1/plans?date=' + date).then(function (list) { return { date: date, guessedFrom: hash.get('date') ? null : today, list: list }; });
+  });
   boot.plan = quiet(boot.day.then(function (day) {
     var want = Number(hash.get('plan')) || null;
     var v = (day.list.plans || []).filter(function (p) { return want ? p.plan_id === want : p.current; })[0];

@@ -429,12 +429,12 @@ async function start() {
   performance.mark('start');
   const boot = window.__boot || {};
   const pre = (p, fallback) => p ? p.catch(() => fallback()) : fallback();
-  const scenarioP = pre(boot.scenario, () => get('/v1/scenario'));
-  scenarioP.catch(() => {});
   let config;
   try { config = await pre(boot.config, () => get('/v1/console/config')); }
   catch (e) { config = { read_access: 'open', attribution: '© OpenStreetMap contributors', time_zone: 'Asia/Shanghai' }; console.info('console config unavailable:', e.message); }
   state.config = config;
+  if (config.read_access === 'token' && !token()) await askToken('read');
+  const scenarioP = pre(boot.scenario, () => get('/v1/scenario'));
   const h = readHash();
   const today = config.today || new Date().toLocaleDateString('sv-SE', { timeZone: config.time_zone || 'Asia/Shanghai' });
   let bootDay = await (boot.day || Promise.reject()).catch(() => null);

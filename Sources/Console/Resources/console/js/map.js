@@ -33,7 +33,7 @@ export function init(element, config, h) {
   } else {
     map.on('zoomend', () => loadRoads());
   }
-  map.on('click', () => handlers.selectRoute(null));
+  map.on('click', () => { if (!dragged) handlers.selectRoute(null); });
   return true;
 }
 
