@@ -23,17 +23,23 @@ def out_dir():
 
 
 @pytest.fixture(scope="session")
-def daemon(tmp_path_factory):
+def binary():
+    path = pathlib.Path(os.environ.get("LASTMILE_BIN", REPO / ".build/debug/lastmile"))
+    if not path.is_absolute():
+        path = REPO / path
+    if not path.exists():
+        pytest.skip(f"no lastmile binary at {path} (build it: swift build --product lastmile, or set LASTMILE_BIN)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def daemon(tmp_path_factory, request):
     if os.environ.get("LASTMILE_TEST_URL"):
         d = lastmile_daemon.Daemon("", REPO, tmp_path_factory.mktemp("daemon"))
         d.attach(os.environ["LASTMILE_TEST_URL"])
         yield d
         return
-    binary = pathlib.Path(os.environ.get("LASTMILE_BIN", REPO / ".build/debug/lastmile"))
-    if not binary.is_absolute():
-        binary = REPO / binary
-    if not binary.exists():
-        pytest.skip(f"no lastmile binary at {binary} (build it: swift build --product lastmile, or set LASTMILE_BIN)")
+    binary = request.getfixturevalue("binary")
     d = lastmile_daemon.Daemon(binary, REPO, tmp_path_factory.mktemp("daemon"))
     try:
         d.start()

@@ -56,9 +56,9 @@ class Daemon:
         self.plan_id = None
         self.day = None
 
-    def start(self, iterations=200, timeout=120):
+    def start(self, iterations=200, timeout=120, env_extra=None):
         env = dict(os.environ, LASTMILE_TOKEN=TOKEN,
-                   LASTMILE_CONSOLE_DIR=str(self.repo / "Sources/Console/Resources/console"))
+                   LASTMILE_CONSOLE_DIR=str(self.repo / "Sources/Console/Resources/console"), **(env_extra or {}))
         self.logfile = open(self.log, "w")
         self.proc = subprocess.Popen(
             [str(self.binary), "serve", "--scenario", SCENARIO, "--db", str(self.work / "console.db"), "--port", "0",

@@ -7,6 +7,8 @@ its screenshot."""
 import collections
 import contextlib
 import json
+import os
+import pathlib
 import time
 
 import pytest
@@ -311,3 +313,26 @@ def test_8_tablet_layout(daemon, driver, out_dir):
         assert driver.find_elements("css selector", "#map path[data-kind=leg]"), "no routes on the map at 1024×768"
         driver.save_screenshot(str(shot))
         set_viewport(driver, 1280, 800)
+
+
+def test_9_without_leaflet(binary, driver, out_dir, tmp_path):
+    """A daemon that finds no Leaflet: the page opens, says how to install it, lists still work."""
+    import lastmile_daemon
+    if os.environ.get("LASTMILE_TEST_URL"):
+        pytest.skip("needs its own daemon (LASTMILE_TEST_URL set)")
+    other = lastmile_daemon.Daemon(binary, pathlib.Path(__file__).resolve().parents[2], tmp_path)
+    with step(driver, out_dir, "9-without-leaflet"):
+        other.start(env_extra={"LASTMILE_LEAFLET_DIR": str(tmp_path / "no-leaflet")})
+        try:
+            assert other.get("/v1/console/config")["leaflet"] is False
+            driver.get_log("browser")
+            open_console(driver, other)
+            banner = driver.find_element("css selector", "[data-testid=banner]")
+            assert banner.is_displayed() and "libjs-leaflet" in banner.text, f"banner: {banner.text!r}"
+            assert "No plan" in driver.find_element("id", "route-list").text
+            assert not js(driver, "return !!window.L"), "Leaflet loaded although the daemon has none"
+            severe = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+            assert not severe, f"SEVERE browser-log entries without Leaflet: {severe}"
+            driver.save_screenshot(str(out_dir / "9-without-leaflet.png"))
+        finally:
+            other.stop()

@@ -449,7 +449,7 @@ async function start() {
   if (!hasMap) {
     document.body.classList.add('no-map');
     $('map').textContent = '地图不可用 Map unavailable';
-    banner(`地图不可用 Map unavailable: install Debian's libjs-leaflet (${config.leaflet_hint || 'apt-get install libjs-leaflet'}) and restart lastmile serve`);
+    banner("地图不可用 Map unavailable: install Debian's libjs-leaflet (apt-get install libjs-leaflet) and restart lastmile serve");
   }
   if (innerWidth <= 1100) { $('drawer').classList.add('collapsed'); $('drawer-toggle').textContent = '▴'; mapView.invalidate(); }
   routesList.init($('route-list'), routesListHandlers);
