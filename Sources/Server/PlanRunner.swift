@@ -34,7 +34,7 @@ public struct PlanningSetup: Sendable {
 /// A job left running by a crash is queued again when the runner starts, so it runs again.
 public final class PlanRunner: Service, Sendable {
     let store: Store
-    let setup: PlanningSetup
+    public let setup: PlanningSetup
     let clock: any WallClock
     let logger: Logger
     let metrics: ServerMetrics
