@@ -90,7 +90,8 @@ extension PrintPages {
             let x = list.totals(t)
             let total = tr([td("合计 Total", colspan: 4), num(x.fullCrates), num(x.looseUnits), num(x.units), td(kg(x.grams), "n")],
                            attrs: "class=\"total\"")
-            body += "<h2>\(t.label)</h2>\n" + table(head, rows + [total], numeric: 3...)
+            // The class heads the table, so a page that starts mid-class still says which class it is.
+            body += table(head, rows + [total], numeric: 3..., caption: t.label, captionClass: "heading")
         }
         body += "<h2>合计 Totals</h2>\n" + table(["温层 Class", "整筐 Full crates", "散件 Loose units", "总数 Units", "重量 kg",
                                                "分拣筐 Crates to sort"],
@@ -242,9 +243,10 @@ extension PrintPages {
         tbody.customer { border-top: 0.6mm solid #000; }
         th, td { border: 0.25mm solid #555; padding: 0.5mm 1.5mm; text-align: left; vertical-align: top; }
         tr.caption th { background: none; border: none; padding: 0 0 1mm; font-size: 8.5pt; font-weight: normal; color: #333; }
+        tr.heading th { background: none; border: none; padding: 3mm 0 1.5mm; font-size: 12pt; }
         th { background: #e8e8e8; font-size: 9pt; word-break: keep-all; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         .n { text-align: right; font-variant-numeric: tabular-nums; width: 1%; } td.n { white-space: nowrap; }
-        tr.total td { font-weight: bold; border-top: 0.5mm solid #000; }
+        tr.total td { font-weight: bold; border-top: 0.5mm solid #000; } tr.total { break-before: avoid; page-break-before: avoid; }
         .box { width: 6mm; } td.box::before { content: ""; display: inline-block; width: 3.5mm; height: 3.5mm; border: 0.3mm solid #000; }
         .trip { break-inside: avoid; page-break-inside: avoid; }
         .note { font-size: 9pt; margin: 1mm 0; }
@@ -274,11 +276,11 @@ extension PrintPages {
     /// Columns in `numeric` are right-aligned. `bodies` replaces the one tbody of `rows`; a
     /// `caption` (escaped here) heads every printed page of the table, naming whose rows they are.
     static func table(_ head: [String], _ rows: [String], numeric: PartialRangeFrom<Int>, bodies: [String]? = nil,
-                      caption: String? = nil) -> String {
+                      caption: String? = nil, captionClass: String = "caption") -> String {
         let ths = head.enumerated().map { k, h in
             "<th\(numeric.contains(k) ? " class=\"n\"" : k == 0 && h == "✓" ? " class=\"box\"" : "")>\(h)</th>"
         }
-        let top = caption.map { "<tr class=\"caption\"><th colspan=\"\(head.count)\">\(escapeHTML($0))</th></tr>" } ?? ""
+        let top = caption.map { "<tr class=\"\(captionClass)\"><th colspan=\"\(head.count)\">\(escapeHTML($0))</th></tr>" } ?? ""
         return "<table>\n<thead>\(top)<tr>\(ths.joined())</tr></thead>\n"
             + (bodies?.joined() ?? "<tbody>\n\(rows.joined())</tbody>\n") + "</table>\n"
     }
