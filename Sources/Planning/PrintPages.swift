@@ -53,12 +53,14 @@ enum PrintPages {
         let scenario: Scenario
         let points: [String: PickupPoint]
         let types: [String: VehicleType]
+        let skus: [String: SKU]
 
         init(plan: Plan, scenario: Scenario) {
             self.plan = plan
             self.scenario = scenario
             points = Dictionary(uniqueKeysWithValues: scenario.pickupPoints.map { ($0.id, $0) })
             types = Dictionary(scenario.warehouses.flatMap(\.vehicleTypes).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            skus = Dictionary(scenario.skus.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         }
 
         var planName: String { "\(plan.scenario) · \(plan.solver), seed \(plan.seed)" }
@@ -172,6 +174,17 @@ extension PrintPages {
     /// Who collects what at one pickup point, customer by customer, then the leader's signature.
     static func handoverSheet(_ h: HandoverSheet, _ c: Context) -> String {
         let p = h.point
+        let units = h.orders.reduce(0) { $0 + $1.lines.reduce(0) { $0 + $1.qty } }
+        let body = heading("提货单 Handover sheet", facts: handoverFacts(h, c))
+            + table(["✓", "顾客 Customer", "订单 Order", "商品 Item", "温层 Class", "数量 Qty"], [], numeric: 5...,
+                    bodies: customerBodies(h, c), caption: "提货单 Handover sheet — \(p.name) (\(p.id)), \(c.plan.deliveryDate)")
+            + "<p class=\"note\">\(Set(h.orders.map(\.customerId)).count) 位顾客 customers · \(h.orders.count) 单 orders · \(units) 件 units</p>\n"
+            + "<p class=\"sign\">团长签收 Leader's signature <span class=\"line\"></span> 时间 Time <span class=\"line short\"></span></p>\n"
+        return sheet(body, id: "point-\(p.id)")
+    }
+
+    static func handoverFacts(_ h: HandoverSheet, _ c: Context) -> [(String, String)] {
+        let p = h.point
         var facts = [("自提点 Pickup point", "\(p.name) (\(p.id))"), ("地址 Address", p.address), ("团长 Leader", p.leader.name)]
         if let phone = p.leader.phone { facts.append(("电话 Phone", phone)) }
         facts.append(("配送日期 Delivery date", "\(c.plan.deliveryDate)"))
@@ -180,28 +193,26 @@ extension PrintPages {
             facts.append(("车辆 Van", "\(c.van(v.route)) 到达 arrives \(clock(v.stop.arrival)) · \(v.stop.orderIds.count) 单 orders · "
                           + "\(l.crates) 筐 crates (常温 \(l.ambient) / 冷藏 \(l.chilled) / 冷冻 \(l.frozen))"))
         }
-        let skus = Dictionary(c.scenario.skus.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var groups: [String] = []
+        return facts
+    }
+
+    /// One `<tbody>` per customer (kept on one printed page): a tick box and the customer on the
+    /// first row, the order id on each order's first row, an item a row.
+    static func customerBodies(_ h: HandoverSheet, _ c: Context) -> [String] {
+        var bodies: [String] = []
         var customer: String?
         for o in h.orders {
+            if o.customerId != customer { bodies.append("") }
             for (k, l) in o.lines.enumerated() {
                 let first = k == 0 && o.customerId != customer
-                if first { groups.append("") }
-                let s = skus[l.sku]
-                groups[groups.count - 1] += tr([first ? box : td(""), td(first ? o.customerId : ""), td(k == 0 ? o.orderId : ""),
+                let s = c.skus[l.sku]
+                bodies[bodies.count - 1] += tr([first ? box : td(""), td(first ? o.customerId : ""), td(k == 0 ? o.orderId : ""),
                                                 td(s?.name ?? l.sku), td(s?.temperature.label ?? ""), num(l.qty)],
                                                attrs: k == 0 ? "data-order=\"\(escapeHTML(o.orderId))\"" : "")
             }
             customer = o.customerId
         }
-        let units = h.orders.reduce(0) { $0 + $1.lines.reduce(0) { $0 + $1.qty } }
-        let body = heading("提货单 Handover sheet", facts: facts)
-            + table(["✓", "顾客 Customer", "订单 Order", "商品 Item", "温层 Class", "数量 Qty"], [], numeric: 5...,
-                    bodies: groups.map { "<tbody class=\"customer\">\n\($0)</tbody>\n" },
-                    caption: "提货单 Handover sheet — \(p.name) (\(p.id)), \(c.plan.deliveryDate)")
-            + "<p class=\"note\">\(Set(h.orders.map(\.customerId)).count) 位顾客 customers · \(h.orders.count) 单 orders · \(units) 件 units</p>\n"
-            + "<p class=\"sign\">团长签收 Leader's signature <span class=\"line\"></span> 时间 Time <span class=\"line short\"></span></p>\n"
-        return sheet(body, id: "point-\(p.id)")
+        return bodies.map { "<tbody class=\"customer\">\n\($0)</tbody>\n" }
     }
 
     static func indexPage(_ groups: [Group], _ c: Context) -> Page {
