@@ -236,7 +236,8 @@ extension PrintPages {
 extension PrintPages {
     /// A4 portrait; a `.sheet` ends a page, header rows repeat, rows and customers are not split.
     static let style = """
-        @page { size: A4 portrait; margin: 12mm 10mm 14mm 10mm; }
+        @page { size: A4 portrait; margin: 12mm 10mm 14mm 10mm;
+                @bottom-right { content: "第 " counter(page) " 页 Page " counter(page) " / " counter(pages); font-size: 8pt; } }
         * { box-sizing: border-box; }
         body { font: 10pt/1.3 "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif;
                color: #000; margin: 0; }
