@@ -53,12 +53,14 @@ enum PrintPages {
         let scenario: Scenario
         let points: [String: PickupPoint]
         let types: [String: VehicleType]
+        let skus: [String: SKU]
 
         init(plan: Plan, scenario: Scenario) {
             self.plan = plan
             self.scenario = scenario
             points = Dictionary(uniqueKeysWithValues: scenario.pickupPoints.map { ($0.id, $0) })
             types = Dictionary(scenario.warehouses.flatMap(\.vehicleTypes).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            skus = Dictionary(scenario.skus.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         }
 
         var planName: String { "\(plan.scenario) · \(plan.solver), seed \(plan.seed)" }
@@ -90,7 +92,8 @@ extension PrintPages {
             let x = list.totals(t)
             let total = tr([td("合计 Total", colspan: 4), num(x.fullCrates), num(x.looseUnits), num(x.units), td(kg(x.grams), "n")],
                            attrs: "class=\"total\"")
-            body += "<h2>\(t.label)</h2>\n" + table(head, rows + [total], numeric: 3...)
+            // The class heads the table, so a page that starts mid-class still says which class it is.
+            body += table(head, rows + [total], numeric: 3..., caption: t.label, captionClass: "heading")
         }
         body += "<h2>合计 Totals</h2>\n" + table(["温层 Class", "整筐 Full crates", "散件 Loose units", "总数 Units", "重量 kg",
                                                "分拣筐 Crates to sort"],
@@ -171,6 +174,17 @@ extension PrintPages {
     /// Who collects what at one pickup point, customer by customer, then the leader's signature.
     static func handoverSheet(_ h: HandoverSheet, _ c: Context) -> String {
         let p = h.point
+        let units = h.orders.reduce(0) { $0 + $1.lines.reduce(0) { $0 + $1.qty } }
+        let body = heading("提货单 Handover sheet", facts: handoverFacts(h, c))
+            + table(["✓", "顾客 Customer", "订单 Order", "商品 Item", "温层 Class", "数量 Qty"], [], numeric: 5...,
+                    bodies: customerBodies(h, c), caption: "提货单 Handover sheet — \(p.name) (\(p.id)), \(c.plan.deliveryDate)")
+            + "<p class=\"note\">\(Set(h.orders.map(\.customerId)).count) 位顾客 customers · \(h.orders.count) 单 orders · \(units) 件 units</p>\n"
+            + "<p class=\"sign\">团长签收 Leader's signature <span class=\"line\"></span> 时间 Time <span class=\"line short\"></span></p>\n"
+        return sheet(body, id: "point-\(p.id)")
+    }
+
+    static func handoverFacts(_ h: HandoverSheet, _ c: Context) -> [(String, String)] {
+        let p = h.point
         var facts = [("自提点 Pickup point", "\(p.name) (\(p.id))"), ("地址 Address", p.address), ("团长 Leader", p.leader.name)]
         if let phone = p.leader.phone { facts.append(("电话 Phone", phone)) }
         facts.append(("配送日期 Delivery date", "\(c.plan.deliveryDate)"))
@@ -179,28 +193,26 @@ extension PrintPages {
             facts.append(("车辆 Van", "\(c.van(v.route)) 到达 arrives \(clock(v.stop.arrival)) · \(v.stop.orderIds.count) 单 orders · "
                           + "\(l.crates) 筐 crates (常温 \(l.ambient) / 冷藏 \(l.chilled) / 冷冻 \(l.frozen))"))
         }
-        let skus = Dictionary(c.scenario.skus.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var groups: [String] = []
+        return facts
+    }
+
+    /// One `<tbody>` per customer (kept on one printed page): a tick box and the customer on the
+    /// first row, the order id on each order's first row, an item a row.
+    static func customerBodies(_ h: HandoverSheet, _ c: Context) -> [String] {
+        var bodies: [String] = []
         var customer: String?
         for o in h.orders {
+            if o.customerId != customer { bodies.append("") }
             for (k, l) in o.lines.enumerated() {
                 let first = k == 0 && o.customerId != customer
-                if first { groups.append("") }
-                let s = skus[l.sku]
-                groups[groups.count - 1] += tr([first ? box : td(""), td(first ? o.customerId : ""), td(k == 0 ? o.orderId : ""),
+                let s = c.skus[l.sku]
+                bodies[bodies.count - 1] += tr([first ? box : td(""), td(first ? o.customerId : ""), td(k == 0 ? o.orderId : ""),
                                                 td(s?.name ?? l.sku), td(s?.temperature.label ?? ""), num(l.qty)],
                                                attrs: k == 0 ? "data-order=\"\(escapeHTML(o.orderId))\"" : "")
             }
             customer = o.customerId
         }
-        let units = h.orders.reduce(0) { $0 + $1.lines.reduce(0) { $0 + $1.qty } }
-        let body = heading("提货单 Handover sheet", facts: facts)
-            + table(["✓", "顾客 Customer", "订单 Order", "商品 Item", "温层 Class", "数量 Qty"], [], numeric: 5...,
-                    bodies: groups.map { "<tbody class=\"customer\">\n\($0)</tbody>\n" },
-                    caption: "提货单 Handover sheet — \(p.name) (\(p.id)), \(c.plan.deliveryDate)")
-            + "<p class=\"note\">\(Set(h.orders.map(\.customerId)).count) 位顾客 customers · \(h.orders.count) 单 orders · \(units) 件 units</p>\n"
-            + "<p class=\"sign\">团长签收 Leader's signature <span class=\"line\"></span> 时间 Time <span class=\"line short\"></span></p>\n"
-        return sheet(body, id: "point-\(p.id)")
+        return bodies.map { "<tbody class=\"customer\">\n\($0)</tbody>\n" }
     }
 
     static func indexPage(_ groups: [Group], _ c: Context) -> Page {
@@ -224,7 +236,8 @@ extension PrintPages {
 extension PrintPages {
     /// A4 portrait; a `.sheet` ends a page, header rows repeat, rows and customers are not split.
     static let style = """
-        @page { size: A4 portrait; margin: 12mm 10mm 14mm 10mm; }
+        @page { size: A4 portrait; margin: 12mm 10mm 14mm 10mm;
+                @bottom-right { content: "第 " counter(page) " 页 Page " counter(page) " / " counter(pages); font-size: 8pt; } }
         * { box-sizing: border-box; }
         body { font: 10pt/1.3 "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif;
                color: #000; margin: 0; }
@@ -242,9 +255,10 @@ extension PrintPages {
         tbody.customer { border-top: 0.6mm solid #000; }
         th, td { border: 0.25mm solid #555; padding: 0.5mm 1.5mm; text-align: left; vertical-align: top; }
         tr.caption th { background: none; border: none; padding: 0 0 1mm; font-size: 8.5pt; font-weight: normal; color: #333; }
+        tr.heading th { background: none; border: none; padding: 3mm 0 1.5mm; font-size: 12pt; }
         th { background: #e8e8e8; font-size: 9pt; word-break: keep-all; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         .n { text-align: right; font-variant-numeric: tabular-nums; width: 1%; } td.n { white-space: nowrap; }
-        tr.total td { font-weight: bold; border-top: 0.5mm solid #000; }
+        tr.total td { font-weight: bold; border-top: 0.5mm solid #000; } tr.total { break-before: avoid; page-break-before: avoid; }
         .box { width: 6mm; } td.box::before { content: ""; display: inline-block; width: 3.5mm; height: 3.5mm; border: 0.3mm solid #000; }
         .trip { break-inside: avoid; page-break-inside: avoid; }
         .note { font-size: 9pt; margin: 1mm 0; }
@@ -274,11 +288,11 @@ extension PrintPages {
     /// Columns in `numeric` are right-aligned. `bodies` replaces the one tbody of `rows`; a
     /// `caption` (escaped here) heads every printed page of the table, naming whose rows they are.
     static func table(_ head: [String], _ rows: [String], numeric: PartialRangeFrom<Int>, bodies: [String]? = nil,
-                      caption: String? = nil) -> String {
+                      caption: String? = nil, captionClass: String = "caption") -> String {
         let ths = head.enumerated().map { k, h in
             "<th\(numeric.contains(k) ? " class=\"n\"" : k == 0 && h == "✓" ? " class=\"box\"" : "")>\(h)</th>"
         }
-        let top = caption.map { "<tr class=\"caption\"><th colspan=\"\(head.count)\">\(escapeHTML($0))</th></tr>" } ?? ""
+        let top = caption.map { "<tr class=\"\(captionClass)\"><th colspan=\"\(head.count)\">\(escapeHTML($0))</th></tr>" } ?? ""
         return "<table>\n<thead>\(top)<tr>\(ths.joined())</tr></thead>\n"
             + (bodies?.joined() ?? "<tbody>\n\(rows.joined())</tbody>\n") + "</table>\n"
     }
