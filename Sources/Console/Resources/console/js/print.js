@@ -17,6 +17,8 @@ export async function load(planId) {
   const link = (path, label) => el('a', { href: `/v1/plans/${planId}/${path}`, target: '_blank', rel: 'noopener', 'data-doc': path, 'data-testid': 'print-link',
     onclick: e => openDoc(e, planId, path) }, label);
   const name = p => p.split('/').pop().replace(/\.html$/, '');
+  const labels = { 'pick-list': '拣货单 Pick list', 'sort-sheet': '分拣单 Sort sheet', handover: '交接单 Handover', 'loading-list': '装车单 Loading list' };
+  const label = p => labels[name(p)] || (p.startsWith('print/handover/') ? '交接单 Handover' : name(p));
   const groups = { index: [], warehouses: new Map(), vehicles: new Map(), points: new Map(), other: [] };
   for (const p of pages) {
     const parts = p.split('/');
@@ -29,7 +31,7 @@ export async function load(planId) {
   }
   const section = (title, map, labelOf) => map.size ? el('details', { open: title.startsWith('仓') },
     el('summary', {}, `${title} (${map.size})`),
-    el('div', {}, [...map].map(([id, ps]) => el('div', { 'data-print-group': id }, el('b', {}, labelOf(id) + ' '), ps.map(p => link(p, name(p))))))) : null;
+    el('div', {}, [...map].map(([id, ps]) => el('div', { 'data-print-group': id }, el('b', {}, labelOf(id) + ' '), ps.map(p => link(p, label(p))))))) : null;
   root.replaceChildren(...[
     el('h3', {}, '打印 Print · v' + (state.versions.find(v => v.plan_id === planId)?.version ?? '')),
     groups.index.map(p => link(p, p === 'print/index.html' ? '目录 Index (all pages)' : name(p))),
