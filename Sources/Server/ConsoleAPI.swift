@@ -22,7 +22,7 @@ public final class ConsoleState: Sendable {
     /// A published version's plan.json and orders (never change for a version); the newest few.
     struct CachedPlan: Sendable {
         var plan: Plan
-        var orders: [Order]
+        var orders: [String: Order]
     }
     private let plans = Mutex([(id: Int64, plan: CachedPlan)]())
     private let travelMatrix = Mutex<TravelMatrix?>(nil)

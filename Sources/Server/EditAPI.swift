@@ -36,7 +36,7 @@ extension API {
             let ids = Set(plan.routes.flatMap { $0.stops.flatMap(\.orderIds) } + plan.unassigned.map(\.orderId))
             let orders = try await store.planningOrders(deliveryDate: version.deliveryDate, scopeCutoffAt: nil, alsoIds: ids)
                 .filter { ids.contains($0.orderId) }
-            cached = ConsoleState.CachedPlan(plan: plan, orders: orders)
+            cached = ConsoleState.CachedPlan(plan: plan, orders: PlanEditBase.byId(orders))
             console.cache(pid, cached)
         }
         let matrix = try console.matrix { try PlanEditor.travelMatrix(scenario: runner.setup.scenario, travel: runner.setup.travel) }
@@ -45,7 +45,7 @@ extension API {
             ? try await store.lockedRoutes(deliveryDate: version.deliveryDate, now: clock.now(), departedCountsAsDispatched: departedCountsAsDispatched)
             : try await store.routes(planId: pid).filter { $0.dispatchedAt != nil }
         let outages = Set(try await store.outages(deliveryDate: version.deliveryDate).map(\.vehicleId))
-        let base = PlanEditBase(scenario: runner.setup.scenario, plan: cached.plan, orders: cached.orders, matrix: matrix,
+        let base = PlanEditBase(scenario: runner.setup.scenario, plan: cached.plan, ordersById: cached.orders, matrix: matrix,
                                 dispatchedRouteIds: Set(dispatched.map(\.routeId)), vehiclesOutOfService: outages)
         return (version, base, dispatched)
     }

@@ -16,12 +16,25 @@ public struct PlanEditBase: Sendable {
 
     public init(scenario: Scenario, plan: Plan, orders: [Order], matrix: TravelMatrix,
                 dispatchedRouteIds: Set<String> = [], vehiclesOutOfService: Set<String> = []) {
+        self.init(scenario: scenario, plan: plan, ordersById: Self.byId(orders), matrix: matrix,
+                  dispatchedRouteIds: dispatchedRouteIds, vehiclesOutOfService: vehiclesOutOfService)
+    }
+
+    /// With the orders already by id (a daemon keeps them so per plan version).
+    public init(scenario: Scenario, plan: Plan, ordersById: [String: Order], matrix: TravelMatrix,
+                dispatchedRouteIds: Set<String> = [], vehiclesOutOfService: Set<String> = []) {
         self.scenario = scenario
         self.plan = plan
-        self.orders = Dictionary(orders.map { ($0.orderId, $0) }, uniquingKeysWith: { a, _ in a })
+        self.orders = ordersById
         self.matrix = matrix
         self.dispatchedRouteIds = dispatchedRouteIds
         self.vehiclesOutOfService = vehiclesOutOfService
+    }
+}
+
+extension PlanEditBase {
+    public static func byId(_ orders: [Order]) -> [String: Order] {
+        Dictionary(orders.map { ($0.orderId, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }
 
