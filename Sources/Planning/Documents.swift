@@ -72,10 +72,10 @@ public enum PlanDocuments {
                 pick.row([s.temperature.rawValue, id, s.name, "\(q)", kg(q * s.weightGrams), "\(q / s.unitsPerCrate)", "\(s.unitsPerCrate)"])
                 json.append("    {\"temperature\": \(jsonString(s.temperature.rawValue)), \"sku\": \(jsonString(id)), \"name\": \(jsonString(s.name)), \"units\": \(q), \"grams\": \(q * s.weightGrams)}")
             }
-            files.append(pick.file("warehouses/\(wh.id)/pick-list.csv"))
+            files.append(pick.file(DocumentPath.warehouse(wh.id, "pick-list.csv")))
             let pickJSON = "{\n  \"warehouse_id\": \(jsonString(wh.id)),\n  \"delivery_date\": \"\(plan.deliveryDate)\",\n  \"items\": [\n"
                 + json.joined(separator: ",\n") + (json.isEmpty ? "" : "\n") + "  ]\n}\n"
-            files.append(OutputFile(path: "warehouses/\(wh.id)/pick-list.json", contents: Data(pickJSON.utf8)))
+            files.append(OutputFile(path: DocumentPath.warehouse(wh.id, "pick-list.json"), contents: Data(pickJSON.utf8)))
 
             var sort = CSV(["vehicle_id", "trip", "departure", "sequence", "pickup_point_id", "pickup_point_name", "address", "arrival",
                             "orders", "ambient", "chilled", "frozen", "crates", "kg"])
@@ -87,7 +87,7 @@ public enum PlanDocuments {
                               kg(s.load.grams)])
                 }
             }
-            files.append(sort.file("warehouses/\(wh.id)/sort-sheet.csv"))
+            files.append(sort.file(DocumentPath.warehouse(wh.id, "sort-sheet.csv")))
         }
 
         // Per vehicle: loading list, each trip in reverse stop order (last drop loaded first).
@@ -102,7 +102,7 @@ public enum PlanDocuments {
                               "\(s.load.chilled)", "\(s.load.frozen)", "\(s.load.crates)", kg(s.load.grams), "\(s.orderIds.count)"])
                 }
             }
-            files.append(load.file("vehicles/\(v)/loading-list.csv"))
+            files.append(load.file(DocumentPath.vehicle(v, "loading-list.csv")))
         }
 
         // Per pickup point: handover sheet, customer → items.
@@ -124,8 +124,8 @@ public enum PlanDocuments {
             rows.sort { $0.key.lexicographicallyPrecedes($1.key) }
             var sheet = CSV(["customer_id", "order_id", "group_id", "sku", "name", "temperature", "qty", "vehicle_id", "arrival"])
             for r in rows { sheet.row(r.row) }
-            files.append(sheet.file("handover/\(p.id).csv"))
-            files.append(OutputFile(path: "handover/\(p.id).txt", contents: Data(printableHandover(
+            files.append(sheet.file(DocumentPath.handover(p.id, ext: "csv")))
+            files.append(OutputFile(path: DocumentPath.handover(p.id, ext: "txt"), contents: Data(printableHandover(
                 point: p, visits: visits.map { ($0.route.vehicleId, $0.stop) }, rows: rows.map(\.row), date: plan.deliveryDate).utf8)))
         }
         return files
@@ -163,10 +163,18 @@ public enum PlanDocuments {
                 if fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
             }
             for f in files {
+                // Paths come from `DocumentPath`; this is the last line of defence against a path
+                // that would leave `dir`.
+                let parts = f.path.split(separator: "/", omittingEmptySubsequences: false)
+                guard !f.path.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+                    throw GeneralError(.output, "refusing to write \"\(f.path)\": it would leave \(dir)")
+                }
                 let p = (dir as NSString).appendingPathComponent(f.path)
                 try fm.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try f.contents.write(to: URL(fileURLWithPath: p))
             }
+        } catch let e as GeneralError {
+            throw e
         } catch {
             throw GeneralError(.output, "writing \(dir): \(error.localizedDescription)")
         }

@@ -105,7 +105,7 @@ enum JSONLists {
                              crates: Crates(s.load), grams: s.load.grams)
                 })
             }
-            try add("warehouses/\(wh.id)/sort-sheet.json", SortSheet(warehouseId: wh.id, deliveryDate: date, trips: trips))
+            try add(DocumentPath.warehouse(wh.id, "sort-sheet.json"), SortSheet(warehouseId: wh.id, deliveryDate: date, trips: trips))
         }
         var vehicles: [String] = []
         for r in plan.routes where !vehicles.contains(r.vehicleId) { vehicles.append(r.vehicleId) }
@@ -116,7 +116,7 @@ enum JSONLists {
                              orders: s.orderIds.count, crates: Crates(s.load), grams: s.load.grams)
                 })
             }
-            try add("vehicles/\(v)/loading-list.json", LoadingList(vehicleId: v, deliveryDate: date, trips: trips))
+            try add(DocumentPath.vehicle(v, "loading-list.json"), LoadingList(vehicleId: v, deliveryDate: date, trips: trips))
         }
         var visits: [String: [(PlannedRoute, PlannedStop)]] = [:]
         for r in plan.routes { for s in r.stops { visits[s.pickupPointId, default: []].append((r, s)) } }
@@ -134,7 +134,7 @@ enum JSONLists {
             let customers = byCustomer.keys.sorted().map { c in
                 Customer(customerId: c, orders: byCustomer[c]!.sorted { $0.orderId < $1.orderId })
             }
-            try add("handover/\(p.id).json", Handover(
+            try add(DocumentPath.handover(p.id, ext: "json"), Handover(
                 pickupPointId: p.id, name: p.name, address: p.address, leader: p.leader, deliveryDate: date,
                 visits: vs.map { r, s in Visit(routeId: r.routeId, vehicleId: r.vehicleId, arrival: s.arrival, orders: s.orderIds.count, crates: Crates(s.load)) },
                 customers: customers))
