@@ -35,6 +35,9 @@ public struct ServerConfig: Sendable {
     /// Plans at each cut-off on its own (off: only `POST /v1/plans`).
     public var scheduler: Bool = true
     public var logFormat: LogFormat = .text
+    /// Plans in a child process of this executable (`lastmile serve` sets its own path); nil:
+    /// in the daemon's process (tests).
+    public var planningExecutable: String?
 
     public enum ReadAccess: String, Sendable { case open, token }
     public enum LogFormat: String, Sendable { case text, json }

@@ -21,17 +21,23 @@ public struct PlanningSetup: Sendable {
     public var scenario: Scenario
     public var travel: TravelTimes
     public var options: PlanOptions
+    /// Where planning runs: nil in this process; else a child process of this executable
+    /// (`lastmile plan-job`, `PlanChild`), so that a crash while planning fails the job instead
+    /// of taking the daemon down.
+    public var child: PlanChild.Launch?
 
-    public init(scenario: Scenario, travel: TravelTimes, options: PlanOptions) {
+    public init(scenario: Scenario, travel: TravelTimes, options: PlanOptions, child: PlanChild.Launch? = nil) {
         self.scenario = scenario
         self.travel = travel
         self.options = options
+        self.child = child
     }
 }
 
 /// Runs plan jobs one at a time, oldest first. A job is marked running (committed) before it
 /// plans; the plan version, its routes, stops and lists and the job's `done` are one transaction.
-/// A job left running by a crash is queued again when the runner starts, so it runs again.
+/// A job left running by a crash is queued again when the runner starts, so it runs again, at most
+/// `Store.maxAttempts` times in all; then it is failed with its reason (`GET /v1/plan-jobs/{id}`).
 public final class PlanRunner: Service, Sendable {
     let store: Store
     let setup: PlanningSetup
@@ -57,7 +63,7 @@ public final class PlanRunner: Service, Sendable {
     public func wake() { wakeContinuation.yield() }
 
     public func run() async throws {
-        let requeued = try await store.requeueInterrupted()
+        let requeued = try await store.requeueInterrupted(now: clock.now())
         if requeued > 0 { logger.notice("re-queued plan jobs interrupted by a stop", metadata: ["jobs": "\(requeued)"]) }
         wake()
         try await withGracefulShutdownHandler {
@@ -117,40 +123,54 @@ public final class PlanRunner: Service, Sendable {
         let orders = try await store.planningOrders(deliveryDate: job.deliveryDate, scopeCutoffAt: job.scopeCutoffAt, alsoIds: keptIds)
         guard !orders.isEmpty else { throw GeneralError(.planning, "no orders to plan for \(job.deliveryDate)") }
         let outages = Set(try await store.outages(deliveryDate: job.deliveryDate).map(\.vehicleId))
-        var options = setup.options
-        options.locked = kept
-        options.unavailableVehicles = outages
-        let setup = self.setup
-        let planOptions = options
-        let keptFrom = Dictionary(uniqueKeysWithValues: keptRecords.map { ($0.routeId, $0) })
-        return try await onOwnThread {
-            let book = OrderBook(deliveryDate: date, orders: orders)
-            let plan = try DailyPlanner.plan(scenario: setup.scenario, orders: book, travel: setup.travel, options: planOptions)
-            let files = try PlanDocuments.render(plan: plan, scenario: setup.scenario, orders: book, paths: setup.travel.provider.path)
-                + JSONLists.render(plan: plan, scenario: setup.scenario, orders: orders)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var routes: [RouteRecord] = []
-            var stops: [StopRecord] = []
-            for r in plan.routes {
-                let prev = keptFrom[r.routeId]
-                routes.append(RouteRecord(
-                    planId: 0, routeId: r.routeId, warehouseId: r.warehouseId, vehicleId: r.vehicleId, trip: r.trip,
-                    departure: r.departure, departureAt: Timestamp.parse(r.departure)?.epochSeconds ?? 0, returnTime: r.returnTime,
-                    stops: r.stops.count, crates: r.load.crates, grams: r.load.grams, distanceM: r.distanceM, cost: r.cost,
-                    routeJson: String(decoding: try encoder.encode(r), as: UTF8.self),
-                    keptFromPlan: prev.map { $0.keptFromPlan ?? $0.planId },
-                    dispatchedAt: prev.map { $0.dispatchedAt ?? $0.departureAt }))
-                for s in r.stops {
-                    stops.append(StopRecord(
-                        planId: 0, routeId: r.routeId, sequence: s.sequence, pickupPointId: s.pickupPointId, arrival: s.arrival,
-                        orders: s.orderIds.count, crates: s.load.crates, grams: s.load.grams,
-                        orderIds: String(decoding: try encoder.encode(s.orderIds), as: UTF8.self)))
-                }
-            }
-            let lists = files.map { ListRecord(planId: 0, path: $0.path, contentType: JSONLists.contentType($0.path), body: $0.contents) }
-            return PlanWrite(totals: plan.totals, routes: routes, stops: stops, lists: lists)
+        if let child = setup.child {
+            return try await child.plan(PlanChild.Input(
+                scenarioFile: child.scenarioFile, scenario: setup.scenario, deliveryDate: job.deliveryDate, orders: orders,
+                kept: keptRecords, outages: outages.sorted(), seed: setup.options.seed,
+                routingIterations: setup.options.routingIterations ?? 0, routingTimeLimit: setup.options.routingTimeLimit))
         }
+        let setup = self.setup
+        return try await onOwnThread {
+            try Self.compute(setup: setup, date: date, orders: orders, keptRecords: keptRecords, outages: outages)
+        }
+    }
+
+    /// The plan of a day and every document, as the store writes them (pure; runs in the daemon
+    /// or in a planning child process).
+    static func compute(setup: PlanningSetup, date: CalendarDate, orders: [Order], keptRecords: [RouteRecord],
+                        outages: Set<String>) throws -> PlanWrite {
+        let decoder = JSONDecoder()
+        let kept = try keptRecords.map { try decoder.decode(PlannedRoute.self, from: Data($0.routeJson.utf8)) }
+        var planOptions = setup.options
+        planOptions.locked = kept
+        planOptions.unavailableVehicles = outages
+        let keptFrom = Dictionary(uniqueKeysWithValues: keptRecords.map { ($0.routeId, $0) })
+        let book = OrderBook(deliveryDate: date, orders: orders)
+        let plan = try DailyPlanner.plan(scenario: setup.scenario, orders: book, travel: setup.travel, options: planOptions)
+        let files = try PlanDocuments.render(plan: plan, scenario: setup.scenario, orders: book, paths: setup.travel.provider.path)
+            + JSONLists.render(plan: plan, scenario: setup.scenario, orders: orders)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var routes: [RouteRecord] = []
+        var stops: [StopRecord] = []
+        for r in plan.routes {
+            let prev = keptFrom[r.routeId]
+            routes.append(RouteRecord(
+                planId: 0, routeId: r.routeId, warehouseId: r.warehouseId, vehicleId: r.vehicleId, trip: r.trip,
+                departure: r.departure, departureAt: Timestamp.parse(r.departure)?.epochSeconds ?? 0, returnTime: r.returnTime,
+                stops: r.stops.count, crates: r.load.crates, grams: r.load.grams, distanceM: r.distanceM, cost: r.cost,
+                routeJson: String(decoding: try encoder.encode(r), as: UTF8.self),
+                keptFromPlan: prev.map { $0.keptFromPlan ?? $0.planId },
+                dispatchedAt: prev.map { $0.dispatchedAt ?? $0.departureAt }))
+            for s in r.stops {
+                stops.append(StopRecord(
+                    planId: 0, routeId: r.routeId, sequence: s.sequence, pickupPointId: s.pickupPointId, arrival: s.arrival,
+                    orders: s.orderIds.count, crates: s.load.crates, grams: s.load.grams,
+                    orderIds: String(decoding: try encoder.encode(s.orderIds), as: UTF8.self)))
+            }
+        }
+        let lists = files.map { ListRecord(planId: 0, path: $0.path, contentType: JSONLists.contentType($0.path), body: $0.contents) }
+        return PlanWrite(totals: plan.totals, routes: routes, stops: stops, lists: lists)
     }
 }
 

@@ -19,6 +19,7 @@ struct Lastmile: AsyncParsableCommand {
             ServeCommand.self,
             Solve.self,
             BenchCommand.self,
+            PlanJobCommand.self,
         ])
 }
 
