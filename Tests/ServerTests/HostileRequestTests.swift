@@ -101,6 +101,42 @@ import Glibc
     }
 }
 
+/// Planning in a child process: a child that dies by a signal fails its job with the reason and
+/// the daemon keeps serving (the child here is a script that kills itself, standing in for a
+/// planner that traps).
+@Suite struct PlanChildTests {
+    func harness(_ name: String, script: String) throws -> Harness {
+        let dir = try temporaryDirectory(name + "-bin")
+        let path = dir + "/planner"
+        try Data(("#!/bin/sh\n" + script + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+        return try Harness(name) { $0.planningExecutable = path }
+    }
+
+    /// The job's state and reason after planning the fixture's day.
+    func planJob(_ h: Harness) async throws -> (state: String?, reason: String?) {
+        try await h.test { c async throws in
+            #expect(try await c.send(.post, "/v1/orders", Orders.text).status.code == 201)
+            let job = try await c.send(.post, "/v1/plans?wait=120", #"{"delivery_date": "2025-09-16"}"#).json
+            let j = try await c.send(.get, "/v1/plan-jobs/\(job["job_id"] as? Int ?? 0)").json
+            #expect(try await c.send(.get, "/v1/health").status == .ok)
+            return (j["state"] as? String, j["reason"] as? String)
+        }
+    }
+
+    @Test func aChildKilledByASignalFailsTheJobNotTheDaemon() async throws {
+        let j = try await planJob(try harness("child-signal", script: "kill -SEGV $$"))
+        #expect(j.state == "failed")
+        #expect(j.reason == "the planning process for 2025-09-16 was killed by signal 11")
+    }
+
+    @Test func aChildErrorFailsTheJobWithItsMessage() async throws {
+        let j = try await planJob(try harness("child-error", script: "echo 'error: orders.jsonl:3: lines[0].qty: bad' >&2; exit 65"))
+        #expect(j.state == "failed")
+        #expect(j.reason == "orders.jsonl:3: lines[0].qty: bad")
+    }
+}
+
 /// Sends raw bytes to 127.0.0.1:port and returns the status code of the answer (nil: the
 /// connection closed without one).
 func rawStatus(port: Int, request: String) throws -> Int? {
