@@ -42,6 +42,17 @@ import Testing
             2      45         70         30        825        870         90
         """
 
+    /// Found by tools/fuzz: one vehicle for more demand than it carries makes the LP relaxation
+    /// of the lower bound infeasible (an infinite bound), which trapped in Int(_:).
+    @Test func anInfeasibleRelaxationGivesNoBoundInsteadOfATrap() throws {
+        let inst = try BenchmarkInstance.parse(Self.solomon.replacingOccurrences(of: "  2         50", with: "  1         35"),
+                                               name: "t", format: .solomon)
+        #expect(try !ExactSolver().solve(inst.data, relaxationOnly: true).lpBound.isFinite)   // the case that trapped
+        let r = HGSSolver().solve(inst.data, parameters: SolveParameters(seed: 1, maxIterations: 20))
+        #expect(r.lowerBound == nil)
+        #expect(!r.unassigned.isEmpty)
+    }
+
     @Test func solomonRanges() {
         #expect(error(Self.solomon, .solomon) == "no error")
         #expect(error(Self.solomon.replacingOccurrences(of: "  2         50", with: "  2         100000000000000000000"), .solomon)
