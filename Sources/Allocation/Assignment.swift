@@ -129,13 +129,22 @@ extension AssignmentProblem {
             }
         }
 
+        // No point may go anywhere: nothing to decide (and GLPK's MIP presolver, left with no
+        // column once every point's row fixes its "unassigned" variable, stops with a fatal error).
+        if x.allSatisfy(\.isEmpty) {
+            let none = points.map { _ -> Int? in nil }
+            return AssignmentResult(facilityOf: none, objective: objective(none) ?? 0, status: .optimal, unassigned: Dictionary(uniqueKeysWithValues: points.indices.map { ($0, .noAllowedFacility) }))
+        }
         var options = SolveOptions()
         options.timeLimit = timeLimit
         let solution: GLPK.Solution
         do {
             solution = try model.solve(options)
         } catch {
-            throw .solver(error.description)
+            // GLPK's MIP presolver can reduce a model to no column at all (every point's row
+            // fixing its "unassigned" variable) and then stops with a fatal error; solve it as it is.
+            options.presolve = false
+            do { solution = try model.solve(options) } catch { throw .solver(error.description) }
         }
         let status: AssignmentResult.Status
         switch solution.status {

@@ -237,7 +237,7 @@ private struct Checker {
         var handed: [String: String] = [:]
         let sheets = (try? FileManager.default.contentsOfDirectory(atPath: out + "/handover")) ?? []
         for f in sheets.sorted() where f.hasSuffix(".csv") {
-            let pid = String(f.dropLast(4))
+            let pid = String(f.dropLast(4)).removingPercentEncoding ?? "?"
             guard let rows = csv(out + "/handover/" + f) else { continue }
             var got: [String: [String: Int]] = [:]
             for row in rows {
@@ -264,7 +264,7 @@ private struct Checker {
         // Pick lists.
         var picked: [String: Int] = [:]
         for wid in warehouses.keys.sorted() {
-            guard let rows = csv("\(out)/warehouses/\(wid)/pick-list.csv") else { continue }
+            guard let rows = csv("\(out)/warehouses/\(fileName(wid))/pick-list.csv") else { continue }
             var listed: [String: Int] = [:]
             for row in rows where row["sku"] != "" {
                 let sku = row["sku"] ?? "?"
@@ -284,10 +284,10 @@ private struct Checker {
         if picked != ordered { fail("pick lists: totals over all warehouses differ from the ordered totals of planned orders") }
 
         // Loading lists: the reverse of each trip's stops.
-        let vehicleDirs = (try? FileManager.default.contentsOfDirectory(atPath: out + "/vehicles")) ?? []
+        let vehicleDirs = ((try? FileManager.default.contentsOfDirectory(atPath: out + "/vehicles")) ?? []).map { $0.removingPercentEncoding ?? $0 }
         for v in Set(vehicleDirs).subtracting(stopOrder.keys) { fail("vehicles/\(v): loading list for a vehicle without routes") }
         for (vid, trips) in stopOrder {
-            guard let rows = csv("\(out)/vehicles/\(vid)/loading-list.csv") else { continue }
+            guard let rows = csv("\(out)/vehicles/\(fileName(vid))/loading-list.csv") else { continue }
             let numbers = tripNumbers[vid]!
             for row in rows where row["vehicle_id"] != vid || departures[vid]?[Int(row["trip"] ?? "") ?? 0] != row["departure"] {
                 fail("\(vid) trip \(row["trip"] ?? "?"): loading list names vehicle \(row["vehicle_id"] ?? "?") departing \(row["departure"] ?? "?")")
@@ -334,37 +334,120 @@ private func int(_ v: Any?) -> Int {
 
 private func str(_ v: Any?) -> String { v as? String ?? "?" }
 
+/// An id as the file or folder name the plan writer uses (docs/scenario-format.md, "File names"):
+/// every byte outside A–Z a–z 0–9 . _ - as %XX, and "." or ".." with their dots encoded too.
+private func fileName(_ id: String) -> String {
+    let plain = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-".utf8)
+    var out = ""
+    for b in id.utf8 {
+        if plain.contains(b) && !(id == "." || id == "..") { out.unicodeScalars.append(UnicodeScalar(b)) }
+        else { out += "%" + String(format: "%02X", b) }
+    }
+    return out
+}
+
 private func rank(_ c: Any?) -> Int { ["small", "medium", "large"].firstIndex(of: c as? String ?? "") ?? Int.max }
 
-/// Crates per temperature class = ⌈Σ qty / units_per_crate⌉ over the SKUs of the class, exact
-/// with fractions (a partial crate counts whole if the fraction would overflow).
+/// Crates per temperature class = ⌈Σ qty / units_per_crate⌉ over the SKUs of the class, exact:
+/// with L the least common multiple of the class's units_per_crate, the fractional parts sum to
+/// (Σ r·L/u) / L, both in decimal big integers (base 10^9), since L outgrows 64 bits.
 private func crates(_ units: [String: Int], _ skus: [String: (temp: String, grams: Int, perCrate: Int)])
     -> (total: Int, byClass: [String: Int], grams: Int) {
     var whole: [String: Int] = ["ambient": 0, "chilled": 0, "frozen": 0]
-    var frac: [String: (Int, Int)] = ["ambient": (0, 1), "chilled": (0, 1), "frozen": (0, 1)]
+    var parts: [String: [(r: Int, u: Int)]] = [:]
     var grams = 0
     for (sku, q) in units.sorted(by: { $0.key < $1.key }) {
         guard let s = skus[sku] else { continue }
         grams += q * s.grams
         whole[s.temp, default: 0] += q / s.perCrate
-        let r = q % s.perCrate
-        if r == 0 { continue }
-        let (n, d) = frac[s.temp]!
-        let (a, o1) = n.multipliedReportingOverflow(by: s.perCrate)
-        let (b, o2) = r.multipliedReportingOverflow(by: d)
-        let (nd, o3) = d.multipliedReportingOverflow(by: s.perCrate)
-        let (nn, o4) = a.addingReportingOverflow(b)
-        if o1 || o2 || o3 || o4 { whole[s.temp]! += 1; continue }
-        var x = nn, y = nd
-        while y != 0 { (x, y) = (y, x % y) }
-        frac[s.temp] = (nn / x, nd / x)
+        if q % s.perCrate != 0 { parts[s.temp, default: []].append((q % s.perCrate, s.perCrate)) }
     }
     var by: [String: Int] = [:]
-    for (k, w) in whole {
-        let (n, d) = frac[k]!
-        by[k] = w + (n + d - 1) / d
-    }
+    for (k, w) in whole { by[k] = w + Decimal9.ceilingOfSum(parts[k] ?? []) }
     return (by.values.reduce(0, +), by, grams)
+}
+
+/// Unsigned integers as base-10^9 digits, least significant first (checker-only arithmetic).
+private enum Decimal9 {
+    static let base: UInt64 = 1_000_000_000
+
+    /// ⌈Σ r/u⌉ for 0 < r < u ≤ 10^9.
+    static func ceilingOfSum(_ fractions: [(r: Int, u: Int)]) -> Int {
+        guard !fractions.isEmpty else { return 0 }
+        var l: [UInt64] = [1]
+        for f in fractions {
+            let g = gcdSmall(mod(l, UInt64(f.u)), UInt64(f.u))
+            l = times(l, UInt64(f.u) / g)
+        }
+        var n: [UInt64] = [0]
+        for f in fractions { n = plus(n, times(over(l, UInt64(f.u)), UInt64(f.r))) }
+        var count = 0
+        while isPositive(n) {
+            count += 1
+            if !atLeast(n, l) { break }
+            n = minus(n, l)
+        }
+        return count
+    }
+
+    static func gcdSmall(_ a: UInt64, _ b: UInt64) -> UInt64 { b == 0 ? a : gcdSmall(b, a % b) }
+
+    static func times(_ a: [UInt64], _ m: UInt64) -> [UInt64] {
+        var out = a, carry: UInt64 = 0
+        for i in out.indices {
+            let p = out[i] * m + carry
+            out[i] = p % base
+            carry = p / base
+        }
+        while carry > 0 { out.append(carry % base); carry /= base }
+        return out
+    }
+
+    static func over(_ a: [UInt64], _ d: UInt64) -> [UInt64] {
+        var out = a, rest: UInt64 = 0
+        for i in out.indices.reversed() {
+            let cur = rest * base + out[i]
+            out[i] = cur / d
+            rest = cur % d
+        }
+        return out
+    }
+
+    static func mod(_ a: [UInt64], _ d: UInt64) -> UInt64 {
+        a.reversed().reduce(0) { ($0 * base + $1) % d }
+    }
+
+    static func plus(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        var out = a.count >= b.count ? a : b
+        let other = a.count >= b.count ? b : a
+        var carry: UInt64 = 0
+        for i in out.indices {
+            let s = out[i] + (i < other.count ? other[i] : 0) + carry
+            out[i] = s % base
+            carry = s / base
+        }
+        if carry > 0 { out.append(carry) }
+        return out
+    }
+
+    static func minus(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        var out = a, borrow: UInt64 = 0
+        for i in out.indices {
+            let sub = (i < b.count ? b[i] : 0) + borrow
+            if out[i] >= sub { out[i] -= sub; borrow = 0 } else { out[i] = out[i] + base - sub; borrow = 1 }
+        }
+        return out
+    }
+
+    static func isPositive(_ a: [UInt64]) -> Bool { a.contains { $0 != 0 } }
+
+    static func atLeast(_ a: [UInt64], _ b: [UInt64]) -> Bool {
+        for i in (0..<max(a.count, b.count)).reversed() {
+            let x = i < a.count ? a[i] : 0, y = i < b.count ? b[i] : 0
+            if x != y { return x > y }
+        }
+        return true
+    }
 }
 
 /// The delivery day in the scenario's zone: local "HH:MM" → seconds since the epoch.

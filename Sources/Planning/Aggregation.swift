@@ -3,7 +3,8 @@
 /// Crate rule (docs/scenario-format.md): goods for one drop are sown into crates per temperature
 /// class, SKUs sharing crates, and a unit takes 1/units_per_crate of a crate. So for each class
 /// crates = ⌈Σ qty / units_per_crate⌉ over the SKUs of that class, summed over the drop's
-/// orders, computed exactly in integers.
+/// orders, computed exactly in integers (`CrateFraction`: the fractional crates of many SKUs
+/// with coprime units_per_crate need more than 64 bits).
 public struct Load: Sendable, Hashable, Codable {
     /// Indexed by `TemperatureClass.allCases`.
     public var cratesByClass: [Int]
@@ -33,7 +34,7 @@ public struct UnitTally: Sendable {
 
     public func load(skus: [String: SKU]) -> Load {
         var full = [0, 0, 0]
-        var fraction = [(num: 0, den: 1), (num: 0, den: 1), (num: 0, den: 1)]
+        var fraction = [CrateFraction(), CrateFraction(), CrateFraction()]
         var grams = 0
         for (id, q) in units.sorted(by: { $0.key < $1.key }) {
             let s = skus[id]!
@@ -41,23 +42,102 @@ public struct UnitTally: Sendable {
             grams += q * s.weightGrams
             full[k] += q / s.unitsPerCrate
             let r = q % s.unitsPerCrate
-            guard r > 0 else { continue }
-            // fraction += r / unitsPerCrate, reduced; on overflow the partial crate counts whole.
-            let f = fraction[k]
-            let g = gcd(f.den, s.unitsPerCrate)
-            let (a, o1) = f.num.multipliedReportingOverflow(by: s.unitsPerCrate / g)
-            let (b, o2) = r.multipliedReportingOverflow(by: f.den / g)
-            let (den, o3) = f.den.multipliedReportingOverflow(by: s.unitsPerCrate / g)
-            let (num, o4) = a.addingReportingOverflow(b)
-            if o1 || o2 || o3 || o4 {
-                full[k] += 1
-                continue
-            }
-            let h = gcd(num, den)
-            fraction[k] = (num / h, den / h)
+            if r > 0 && fraction[k].add(r, over: s.unitsPerCrate) { full[k] += 1 }
         }
-        let crates = (0..<3).map { full[$0] + (fraction[$0].num + fraction[$0].den - 1) / fraction[$0].den }
-        return Load(cratesByClass: crates, grams: grams)
+        return Load(cratesByClass: (0..<3).map { full[$0] + (fraction[$0].isZero ? 0 : 1) }, grams: grams)
+    }
+}
+
+/// The exact fractional crate of a temperature class, num/den < 1, where den is the least
+/// common multiple of the units_per_crate values added so far. Denominators of many SKUs with
+/// coprime units_per_crate outgrow any fixed-width integer, so both are unsigned multi-word
+/// integers (32-bit limbs, least significant first); units_per_crate (≤ `InputLimits.unitsPerCrate`)
+/// fits one limb. The fast case (a few SKUs) stays within one or two limbs.
+struct CrateFraction {
+    private var num: [UInt32] = []
+    private var den: [UInt32] = [1]
+
+    var isZero: Bool { num.isEmpty }
+
+    /// Adds r/u (0 < r < u < 2^32); true when the sum reached a whole crate (carried out, the
+    /// fraction keeps the rest).
+    mutating func add(_ r: Int, over u: Int) -> Bool {
+        let g = UInt32(gcd(Int(Self.remainder(den, UInt32(u))), u))
+        let m = UInt32(u) / g
+        let scaledDen = Self.multiply(den, m)
+        var sum = Self.add(Self.multiply(num, m), Self.multiply(Self.divide(den, g), UInt32(r)))
+        let carried = Self.compare(sum, scaledDen) >= 0
+        if carried { sum = Self.subtract(sum, scaledDen) }
+        num = sum
+        den = scaledDen
+        return carried
+    }
+
+    private static func trimmed(_ a: [UInt32]) -> [UInt32] {
+        var a = a
+        while a.last == 0 { a.removeLast() }
+        return a
+    }
+
+    private static func multiply(_ a: [UInt32], _ m: UInt32) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(a.count + 1)
+        var carry: UInt64 = 0
+        for limb in a {
+            let p = UInt64(limb) * UInt64(m) + carry
+            out.append(UInt32(truncatingIfNeeded: p))
+            carry = p >> 32
+        }
+        if carry > 0 { out.append(UInt32(carry)) }
+        return trimmed(out)
+    }
+
+    private static func divide(_ a: [UInt32], _ d: UInt32) -> [UInt32] {
+        var out = [UInt32](repeating: 0, count: a.count)
+        var rest: UInt64 = 0
+        for i in a.indices.reversed() {
+            let cur = (rest << 32) | UInt64(a[i])
+            out[i] = UInt32(cur / UInt64(d))
+            rest = cur % UInt64(d)
+        }
+        return trimmed(out)
+    }
+
+    private static func remainder(_ a: [UInt32], _ d: UInt32) -> UInt32 {
+        var rest: UInt64 = 0
+        for limb in a.reversed() { rest = ((rest << 32) | UInt64(limb)) % UInt64(d) }
+        return UInt32(rest)
+    }
+
+    private static func add(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var out: [UInt32] = []
+        var carry: UInt64 = 0
+        for i in 0..<max(a.count, b.count) {
+            let s = UInt64(i < a.count ? a[i] : 0) + UInt64(i < b.count ? b[i] : 0) + carry
+            out.append(UInt32(truncatingIfNeeded: s))
+            carry = s >> 32
+        }
+        if carry > 0 { out.append(UInt32(carry)) }
+        return out
+    }
+
+    /// a − b for a ≥ b.
+    private static func subtract(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var out: [UInt32] = []
+        var borrow: Int64 = 0
+        for i in a.indices {
+            var d = Int64(a[i]) - Int64(i < b.count ? b[i] : 0) - borrow
+            borrow = d < 0 ? 1 : 0
+            if d < 0 { d += 1 << 32 }
+            out.append(UInt32(d))
+        }
+        return trimmed(out)
+    }
+
+    private static func compare(_ a: [UInt32], _ b: [UInt32]) -> Int {
+        if a.count != b.count { return a.count < b.count ? -1 : 1 }
+        for i in a.indices.reversed() where a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+        return 0
     }
 }
 

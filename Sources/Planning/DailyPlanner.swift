@@ -70,6 +70,9 @@ public enum DailyPlanner {
         guard let tz = TimeZone(identifier: scenario.timeZone) else {
             throw InputError(field: "time_zone", "unknown time zone \"\(scenario.timeZone)\"")
         }
+        guard book.orders.count <= InputLimits.ordersPerDay else {
+            throw GeneralError(.input, "\(book.deliveryDate) has \(book.orders.count) orders, more than the limit of \(InputLimits.ordersPerDay) for one delivery day")
+        }
         let clock = DayClock(date: book.deliveryDate, timeZone: tz)
         let ctx = Context(scenario: scenario, clock: clock,
                           fleet: try Fleet.build(scenario: scenario, clock: clock, book: book, options: options))
@@ -201,8 +204,10 @@ public enum DailyPlanner {
         let restricted = VehicleClass.allCases.dropLast()
         // Leaving an order out must cost more than any assignment of all the others; so must an
         // order a warehouse could not carry (prefer a warehouse whose vans take it).
+        // Saturating at 2^50 (far above any real day's cost): the model's sums over at most
+        // `InputLimits.pickupPoints` points stay inside Int.
         let worst = 1 + costs.reduce(0) { $0 + ($1.compactMap { $0 }.max() ?? 0) + s.stabilityPenaltyCents }
-        let penalized = costs.indices.map { i in costs[i].indices.map { w in costs[i][w].map { $0 + worst * lost[w][i] } } }
+        let penalized = costs.indices.map { i in costs[i].indices.map { w in costs[i][w].map { saturated($0, plus: worst, times: lost[w][i]) } } }
         let problem = AssignmentProblem(
             points: demands.enumerated().map { (i, d) in
                 AssignmentProblem.Point(
@@ -210,7 +215,7 @@ public enum DailyPlanner {
                         + restricted.map { s.pickupPoints[d.point].maxVehicle <= $0 ? d.load.crates : 0 },
                     costs: penalized[i],
                     previous: s.pickupPoints[d.point].previousWarehouseId.flatMap { id in s.warehouses.firstIndex { $0.id == id } },
-                    unassignedPenalty: worst * d.orders.count)
+                    unassignedPenalty: saturated(0, plus: worst, times: d.orders.count))
             },
             capacities: s.warehouses.indices.map { w in
                 let fleet = ctx.fleet.types[w].map { (f: $0, t: s.warehouses[w].vehicleTypes[$0.type]) }
@@ -228,6 +233,14 @@ public enum DailyPlanner {
             throw GeneralError(.planning, "allocation: \(error)")
         }
     }
+}
+
+/// a + b × k, or 2^50 when that is larger (cost coefficients of the allocation model).
+func saturated(_ a: Int, plus b: Int, times k: Int) -> Int {
+    let cap = 1 << 50
+    let (p, o1) = b.multipliedReportingOverflow(by: k)
+    let (sum, o2) = a.addingReportingOverflow(p)
+    return o1 || o2 || sum > cap ? cap : sum
 }
 
 /// The orders one van drops at one pickup point.
@@ -268,9 +281,15 @@ struct Context {
         return allowed(point: p, warehouse: w).max { (types[$0].capacityCrates, -$0) < (types[$1].capacityCrates, -$1) }
     }
 
-    func drops(of d: PointDemand, warehouse w: Int) -> [Drop] {
+    func drops(of d: PointDemand, warehouse w: Int) throws -> [Drop] {
         guard let t = largestAllowed(point: d.point, warehouse: w) else { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
         let vt = scenario.warehouses[w].vehicleTypes[fleet.types[w][t].type]
+        let vanLoads = max((d.load.crates + vt.capacityCrates - 1) / vt.capacityCrates,
+                           (d.load.grams + vt.capacityKg * 1000 - 1) / (vt.capacityKg * 1000))
+        guard vanLoads <= InputLimits.dropsPerWarehouse else {
+            throw GeneralError(.input, "pickup point \(scenario.pickupPoints[d.point].id): its \(d.load.crates) crates and \(d.load.grams / 1000) kg of \(clock.date) "
+                               + "need \(vanLoads) van loads from \(scenario.warehouses[w].id), more than the limit of \(InputLimits.dropsPerWarehouse) drops per warehouse")
+        }
         let parts = Aggregation.split(d.orders, crates: vt.capacityCrates, grams: vt.capacityKg * 1000, skus: skus)
         if parts.count == 1 { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
         return parts.map { Drop(point: d.point, orders: $0, load: Aggregation.load(of: $0, skus: skus)) }
@@ -325,7 +344,12 @@ struct Context {
         var why: [[UnassignedReason?]] = []   // [warehouse][demand index]
         var lost: [[Int]] = []                // [warehouse][demand index]
         for w in scenario.warehouses.indices {
-            let ds = demands.map { self.drops(of: $0, warehouse: w) }
+            let ds = try demands.map { try self.drops(of: $0, warehouse: w) }
+            let count = ds.reduce(0) { $0 + $1.count }
+            guard count <= InputLimits.dropsPerWarehouse else {
+                throw GeneralError(.input, "\(scenario.warehouses[w].id): the \(demands.count) pickup points with orders on \(clock.date) need \(count) drops, "
+                                   + "more than the limit of \(InputLimits.dropsPerWarehouse) per warehouse")
+            }
             let data = try problem(warehouse: w, drops: ds.flatMap { $0 }, matrix: matrix)
             var k = 0
             var reasons: [UnassignedReason?] = [], lostOrders: [Int] = []

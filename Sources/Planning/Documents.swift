@@ -109,8 +109,8 @@ public enum PlanDocuments {
                                v.route.vehicleId, v.stop.arrival])
                 }
             }
-            files.append(sheet.file(DocumentPath.handover(h.point.id, "csv")))
-            files.append(OutputFile(path: DocumentPath.handover(h.point.id, "txt"),
+            files.append(sheet.file(DocumentPath.handover(h.point.id, ext: "csv")))
+            files.append(OutputFile(path: DocumentPath.handover(h.point.id, ext: "txt"),
                                     contents: Data(printableHandover(h, skus: skus, date: plan.deliveryDate).utf8)))
         }
         files += PrintPages.render(plan: plan, scenario: scenario, pickLists: pickLists, handovers: sheets)
@@ -200,10 +200,18 @@ public enum PlanDocuments {
                 if fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
             }
             for f in files {
+                // Paths come from `DocumentPath`; this is the last line of defence against a path
+                // that would leave `dir`.
+                let parts = f.path.split(separator: "/", omittingEmptySubsequences: false)
+                guard !f.path.hasPrefix("/"), !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+                    throw GeneralError(.output, "refusing to write \"\(f.path)\": it would leave \(dir)")
+                }
                 let p = (dir as NSString).appendingPathComponent(f.path)
                 try fm.createDirectory(atPath: (p as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try f.contents.write(to: URL(fileURLWithPath: p))
             }
+        } catch let e as GeneralError {
+            throw e
         } catch {
             throw GeneralError(.output, "writing \(dir): \(error.localizedDescription)")
         }
@@ -242,14 +250,6 @@ public enum PlanDocuments {
         }
         return "{\"type\": \"FeatureCollection\", \"features\": [\n" + features.joined(separator: ",\n") + "\n]}\n"
     }
-}
-
-/// Where the per-id documents live, relative to the output directory. Every writer (CSV, text,
-/// print pages) builds its paths here, so how an id becomes a file name is decided in one place.
-public enum DocumentPath {
-    public static func warehouse(_ id: String, _ file: String) -> String { "warehouses/\(id)/\(file)" }
-    public static func vehicle(_ id: String, _ file: String) -> String { "vehicles/\(id)/\(file)" }
-    public static func handover(_ pointId: String, _ ext: String) -> String { "handover/\(pointId).\(ext)" }
 }
 
 /// Rows of an RFC 4180 CSV file (public: the simulation writes its tables the same way).

@@ -48,6 +48,7 @@ public struct Fields {
         return n
     }
 
+    /// A non-empty string of at most `InputLimits.textBytes` bytes.
     public func string(_ key: String) throws(InputError) -> String {
         try stringValue(key, try required(key))
     }
@@ -57,22 +58,43 @@ public struct Fields {
         return try stringValue(key, n)
     }
 
-    private func stringValue(_ key: String, _ n: JSONNode) throws(InputError) -> String {
-        guard case .string(let s) = n.value else { throw fail(key, n, "must be a string, got \(n.shortDescription)") }
-        guard !s.trimmingSpaces.isEmpty else { throw fail(key, n, "must not be empty") }
+    /// An id: a non-empty string of at most `bytes` bytes of UTF-8 without control characters
+    /// (ids become file names and URL path segments, see `DocumentPath`).
+    public func id(_ key: String, bytes: Int = InputLimits.idBytes) throws(InputError) -> String {
+        let n = try required(key)
+        let s = try stringValue(key, n)
+        if let problem = InputLimits.idProblem(s, bytes: bytes) { throw fail(key, n, problem) }
         return s
     }
 
-    /// An integer ≥ `min`; 1 reads as "a positive integer", 0 as "an integer ≥ 0".
-    public func int(_ key: String, min: Int = 0) throws(InputError) -> Int {
+    public func optionalId(_ key: String) throws(InputError) -> String? {
+        guard optional(key) != nil else { return nil }
+        return try id(key)
+    }
+
+    private func stringValue(_ key: String, _ n: JSONNode) throws(InputError) -> String {
+        guard case .string(let s) = n.value else { throw fail(key, n, "must be a string, got \(n.shortDescription)") }
+        guard !s.trimmingSpaces.isEmpty else { throw fail(key, n, "must not be empty") }
+        guard s.utf8.count <= InputLimits.textBytes else {
+            throw fail(key, n, "must be at most \(InputLimits.textBytes) bytes of UTF-8, got \(s.utf8.count)")
+        }
+        return s
+    }
+
+    /// An integer in `range` (its documented range, `InputLimits`); a lower bound of 1 reads as
+    /// "a positive integer", 0 as "an integer ≥ 0"; above the range: "must be at most N".
+    public func int(_ key: String, in range: ClosedRange<Int>) throws(InputError) -> Int {
         let n = try required(key)
+        let min = range.lowerBound
         let what = min == 1 ? "a positive integer" : "an integer ≥ \(min)"
         guard case .number(let text) = n.value else { throw fail(key, n, "must be \(what), got \(n.shortDescription)") }
+        let isWhole = !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" })
+        guard isWhole else { throw fail(key, n, "must be \(what), got \(text)") }
         guard let v = Int(text) else {
-            let isWhole = !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" })
-            throw fail(key, n, isWhole ? "\(text) is too large" : "must be \(what), got \(text)")
+            throw fail(key, n, text.hasPrefix("-") ? "must be \(what), got \(text)" : "must be at most \(range.upperBound), got \(text)")
         }
         guard v >= min else { throw fail(key, n, "must be \(what), got \(text)") }
+        guard v <= range.upperBound else { throw fail(key, n, "must be at most \(range.upperBound), got \(text)") }
         return v
     }
 
@@ -128,10 +150,11 @@ public struct Fields {
     }
 
     /// The items with their paths (`lines[0]`, `lines[1]`, …).
-    public func array(_ key: String, nonEmpty: Bool = true) throws(InputError) -> [(path: String, node: JSONNode)] {
+    public func array(_ key: String, nonEmpty: Bool = true, max: Int) throws(InputError) -> [(path: String, node: JSONNode)] {
         let n = try required(key)
         guard case .array(let items) = n.value else { throw fail(key, n, "must be an array, got \(n.shortDescription)") }
         if nonEmpty && items.isEmpty { throw fail(key, n, "must not be empty") }
+        if items.count > max { throw fail(key, n, "must have at most \(max) items, got \(items.count)") }
         return items.enumerated().map { ("\(sub(key))[\($0.offset)]", $0.element) }
     }
 

@@ -58,7 +58,7 @@ public enum ScenarioLoader {
         var warehouses: [Warehouse] = []
         var seenVehicleTypes: [String: String] = [:]
         var seenWarehouses: [String: String] = [:]
-        for (path, node) in try o.array("warehouses") {
+        for (path, node) in try o.array("warehouses", max: InputLimits.warehouses) {
             let w = try warehouse(try Fields(node, path: path, file: file), seenVehicleTypes: &seenVehicleTypes)
             if let first = seenWarehouses[w.id] {
                 throw InputError(file: file, line: node.line, field: path + ".id", "duplicate warehouse id \"\(w.id)\", first at \(first)")
@@ -69,11 +69,12 @@ public enum ScenarioLoader {
 
         var skus: [SKU] = []
         var seenSKUs: [String: String] = [:]
-        for (path, node) in try o.array("skus") {
+        for (path, node) in try o.array("skus", max: InputLimits.skus) {
             let f = try Fields(node, path: path, file: file)
             try f.rejectUnknown(["id", "name", "weight_g", "temperature", "units_per_crate"])
-            let s = SKU(id: try f.string("id"), name: try f.string("name"), weightGrams: try f.int("weight_g", min: 0),
-                        temperature: try f.oneOf("temperature", TemperatureClass.self), unitsPerCrate: try f.int("units_per_crate", min: 1))
+            let s = SKU(id: try f.id("id"), name: try f.string("name"), weightGrams: try f.int("weight_g", in: InputLimits.weightGrams),
+                        temperature: try f.oneOf("temperature", TemperatureClass.self),
+                        unitsPerCrate: try f.int("units_per_crate", in: InputLimits.unitsPerCrate))
             if let first = seenSKUs[s.id] {
                 throw f.fail("id", f.optional("id"), "duplicate SKU id \"\(s.id)\", first at \(first)")
             }
@@ -83,19 +84,19 @@ public enum ScenarioLoader {
 
         var points: [PickupPoint] = []
         var seenPoints: [String: String] = [:]
-        for (path, node) in try o.array("pickup_points") {
+        for (path, node) in try o.array("pickup_points", max: InputLimits.pickupPoints) {
             let f = try Fields(node, path: path, file: file)
             try f.rejectUnknown(["id", "name", "leader", "address", "location", "receiving_window", "max_vehicle", "service",
                                  "previous_warehouse_id"])
             let leaderF = try f.object("leader")
             try leaderF.rejectUnknown(["name", "phone"])
             let p = PickupPoint(
-                id: try f.string("id"), name: try f.string("name"),
+                id: try f.id("id"), name: try f.string("name"),
                 leader: Leader(name: try leaderF.string("name"), phone: try leaderF.optionalString("phone")),
                 address: try f.string("address"), location: try f.coordinate("location"),
                 receivingWindow: try f.window("receiving_window"), maxVehicle: try f.oneOf("max_vehicle", VehicleClass.self),
                 service: try f.optionalObject("service").map { (s: Fields) throws(InputError) in try serviceTime(s) },
-                previousWarehouseId: try f.optionalString("previous_warehouse_id"))
+                previousWarehouseId: try f.optionalId("previous_warehouse_id"))
             if let first = seenPoints[p.id] {
                 throw f.fail("id", f.optional("id"), "duplicate pickup point id \"\(p.id)\", first at \(first)")
             }
@@ -109,13 +110,14 @@ public enum ScenarioLoader {
         return Scenario(
             name: try o.string("name"), city: try o.string("city"), timeZone: tzName, map: try o.optionalString("map"),
             cutoff: try o.time("cutoff"), travel: travel, service: service,
-            stabilityPenaltyCents: try o.int("stability_penalty_cents", min: 0),
+            stabilityPenaltyCents: try o.int("stability_penalty_cents", in: InputLimits.stabilityPenaltyCents),
             warehouses: warehouses, pickupPoints: points, skus: skus)
     }
 
     static func serviceTime(_ f: Fields) throws(InputError) -> ServiceTime {
         try f.rejectUnknown(["fixed_seconds", "per_crate_seconds"])
-        return ServiceTime(fixedSeconds: try f.int("fixed_seconds"), perCrateSeconds: try f.int("per_crate_seconds"))
+        return ServiceTime(fixedSeconds: try f.int("fixed_seconds", in: InputLimits.fixedSeconds),
+                           perCrateSeconds: try f.int("per_crate_seconds", in: InputLimits.perCrateSeconds))
     }
 
     /// One `warehouses[]` object; `seenVehicleTypes` maps the vehicle type ids seen so far to
@@ -124,7 +126,7 @@ public enum ScenarioLoader {
         try f.rejectUnknown(["id", "name", "address", "location", "sorting_capacity_crates", "dock_hours", "fixed_cost_cents",
                              "vehicle_types"])
         var types: [VehicleType] = []
-        for (path, node) in try f.array("vehicle_types", nonEmpty: false) {
+        for (path, node) in try f.array("vehicle_types", nonEmpty: false, max: InputLimits.vehicleTypesPerWarehouse) {
             let v = try Fields(node, path: path, file: f.file)
             let t = try vehicleType(v)
             if let first = seenVehicleTypes[t.id] {
@@ -134,9 +136,11 @@ public enum ScenarioLoader {
             types.append(t)
         }
         return Warehouse(
-            id: try f.string("id"), name: try f.string("name"), address: try f.string("address"),
-            location: try f.coordinate("location"), sortingCapacityCrates: try f.int("sorting_capacity_crates"),
-            dockHours: try f.window("dock_hours"), fixedCostCents: try f.int("fixed_cost_cents"), vehicleTypes: types)
+            id: try f.id("id"), name: try f.string("name"), address: try f.string("address"),
+            location: try f.coordinate("location"),
+            sortingCapacityCrates: try f.int("sorting_capacity_crates", in: InputLimits.sortingCapacityCrates),
+            dockHours: try f.window("dock_hours"), fixedCostCents: try f.int("fixed_cost_cents", in: InputLimits.fixedCostCents),
+            vehicleTypes: types)
     }
 
     /// One `vehicle_types[]` object (its id is not checked for uniqueness here).
@@ -145,12 +149,14 @@ public enum ScenarioLoader {
                              "cost_per_hour_cents", "cost_per_day_cents", "shift_start", "shift_length_minutes", "max_trips",
                              "reload_minutes"])
         return VehicleType(
-            id: try v.string("id"), name: try v.string("name"), vehicleClass: try v.oneOf("class", VehicleClass.self),
-            count: try v.int("count"), capacityCrates: try v.int("capacity_crates", min: 1),
-            capacityKg: try v.int("capacity_kg", min: 1), costPerKmCents: try v.int("cost_per_km_cents"),
-            costPerHourCents: try v.int("cost_per_hour_cents"), costPerDayCents: try v.int("cost_per_day_cents"),
-            shiftStart: try v.time("shift_start"), shiftLengthMinutes: try v.int("shift_length_minutes", min: 1),
-            maxTrips: try v.int("max_trips", min: 1), reloadMinutes: try v.int("reload_minutes"))
+            id: try v.id("id"), name: try v.string("name"), vehicleClass: try v.oneOf("class", VehicleClass.self),
+            count: try v.int("count", in: InputLimits.vehicleCount), capacityCrates: try v.int("capacity_crates", in: InputLimits.capacityCrates),
+            capacityKg: try v.int("capacity_kg", in: InputLimits.capacityKg),
+            costPerKmCents: try v.int("cost_per_km_cents", in: InputLimits.costPerKmCents),
+            costPerHourCents: try v.int("cost_per_hour_cents", in: InputLimits.costPerHourCents),
+            costPerDayCents: try v.int("cost_per_day_cents", in: InputLimits.costPerDayCents),
+            shiftStart: try v.time("shift_start"), shiftLengthMinutes: try v.int("shift_length_minutes", in: InputLimits.shiftLengthMinutes),
+            maxTrips: try v.int("max_trips", in: InputLimits.maxTrips), reloadMinutes: try v.int("reload_minutes", in: InputLimits.reloadMinutes))
     }
 }
 
@@ -190,6 +196,9 @@ public enum OrderLoader {
                 } catch {
                     throw InputError(file: file, line: lineNumber, "malformed JSON: \(error.message) (column \(error.column))")
                 }
+                guard orders.count < InputLimits.ordersPerDay else {
+                    throw InputError(file: file, line: lineNumber, "more than \(InputLimits.ordersPerDay) orders (the limit of one delivery day)")
+                }
                 let order = try parseOrder(node, file: file, catalogue: catalogue)
                 if let first = firstLine[order.orderId] {
                     throw InputError(file: file, line: lineNumber, field: "order_id", "duplicate order id \"\(order.orderId)\", first on line \(first)")
@@ -219,9 +228,11 @@ public enum OrderLoader {
     public struct Catalogue: Sendable {
         let points: Set<String>
         let skus: Set<String>
+        let grams: [String: Int]
         public init(_ s: Scenario) {
             points = Set(s.pickupPoints.map(\.id))
             skus = Set(s.skus.map(\.id))
+            grams = Dictionary(s.skus.map { ($0.id, $0.weightGrams) }, uniquingKeysWith: { a, _ in a })
         }
     }
 
@@ -239,25 +250,40 @@ public enum OrderLoader {
         }
         do throws(InputError) {
             try f.rejectUnknown(["order_id", "group_id", "pickup_point_id", "customer_id", "delivery_date", "completed_at", "lines"])
-            let id = try f.string("order_id")
-            let group = try f.string("group_id")
+            let id = try f.id("order_id", bytes: InputLimits.orderIdBytes)
+            let group = try f.id("group_id", bytes: InputLimits.orderIdBytes)
             let point = try f.string("pickup_point_id")
             guard catalogue.points.contains(point) else {
                 throw f.fail("pickup_point_id", f.optional("pickup_point_id"), "unknown pickup point \"\(point)\"")
             }
-            let customer = try f.string("customer_id")
+            let customer = try f.id("customer_id", bytes: InputLimits.orderIdBytes)
             let date = try f.date("delivery_date")
+            guard InputLimits.years.contains(date.year) else {
+                throw f.fail("delivery_date", f.optional("delivery_date"),
+                             "must be a date in \(InputLimits.years.lowerBound)…\(InputLimits.years.upperBound), got \(date)")
+            }
             let completed = try f.timestamp("completed_at")
+            guard let year = Int(completed.text.prefix(4)), InputLimits.years.contains(year) else {
+                throw f.fail("completed_at", f.optional("completed_at"),
+                             "must be a time in the years \(InputLimits.years.lowerBound)…\(InputLimits.years.upperBound), got \"\(completed.text)\"")
+            }
             var lines: [OrderLine] = []
             var seen: [String: String] = [:]
-            for (path, item) in try f.array("lines") {
+            var grams = 0
+            for (path, item) in try f.array("lines", max: InputLimits.linesPerOrder) {
                 let l = try Fields(item, path: path, file: f.file)
                 try l.rejectUnknown(["sku", "qty"])
                 let sku = try l.string("sku")
                 guard catalogue.skus.contains(sku) else { throw l.fail("sku", l.optional("sku"), "unknown SKU \"\(sku)\"") }
                 if let first = seen[sku] { throw l.fail("sku", l.optional("sku"), "SKU \"\(sku)\" is already in \(first)") }
                 seen[sku] = path
-                lines.append(OrderLine(sku: sku, qty: try l.int("qty", min: 1)))
+                let qty = try l.int("qty", in: InputLimits.qty)
+                grams += qty * catalogue.grams[sku]!
+                lines.append(OrderLine(sku: sku, qty: qty))
+            }
+            guard grams <= InputLimits.orderGrams else {
+                throw f.fail("lines", f.optional("lines"),
+                             "the order weighs \(grams / 1000) kg, more than the limit of \(InputLimits.orderGrams / 1000) kg")
             }
             return Order(orderId: id, groupId: group, pickupPointId: point, customerId: customer, deliveryDate: date,
                          completedAt: completed, lines: lines)

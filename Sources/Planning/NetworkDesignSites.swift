@@ -101,7 +101,7 @@ public struct NetworkDesignDeclarations: Sendable {
                 for (v, t) in wh.vehicleTypes.enumerated() { seenTypes[t.id] = "warehouses[\(w)].vehicle_types[\(v)]" }
             }
             if section.optional("candidate_warehouses") != nil {
-                for (path, node) in try section.array("candidate_warehouses", nonEmpty: false) {
+                for (path, node) in try section.array("candidate_warehouses", nonEmpty: false, max: InputLimits.warehouses) {
                     let f = try Fields(node, path: path, file: file)
                     let w = try ScenarioLoader.warehouse(f, seenVehicleTypes: &seenTypes)
                     let idLine = f.optional("id")?.line ?? node.line
@@ -117,11 +117,11 @@ public struct NetworkDesignDeclarations: Sendable {
         // Sites that variants add (docs/simulation.md): their full validation is the simulation's;
         // here each `add_warehouse` change is read as a warehouse object.
         if top.optional("variants") != nil {
-            for (vpath, vnode) in try top.array("variants", nonEmpty: false) {
+            for (vpath, vnode) in try top.array("variants", nonEmpty: false, max: 100) {
                 let v = try Fields(vnode, path: vpath, file: file)
                 let name = try v.string("name")
                 guard v.optional("changes") != nil else { continue }
-                for (cpath, cnode) in try v.array("changes") {
+                for (cpath, cnode) in try v.array("changes", max: 1_000) {
                     let c = try Fields(cnode, path: cpath, file: file)
                     guard case .string("add_warehouse")? = c.optional("change")?.value else { continue }
                     let wf = try c.object("warehouse")

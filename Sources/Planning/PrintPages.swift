@@ -158,7 +158,7 @@ extension PrintPages {
     }
 
     static func handoverPage(_ h: HandoverSheet, _ c: Context) -> Page {
-        let path = "print/" + DocumentPath.handover(h.point.id, "html")
+        let path = "print/" + DocumentPath.handover(h.point.id, ext: "html")
         return Page(path: path, title: "提货单 Handover \(h.point.name) (\(h.point.id))",
                     html: document("提货单 Handover sheet \(h.point.id) \(c.plan.deliveryDate)", path, handoverSheet(h, c)))
     }

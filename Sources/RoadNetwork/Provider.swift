@@ -89,6 +89,14 @@ public enum TravelTimeProviders {
             return ProviderChoice(provider: fallback, usesRoads: false,
                                   message: "map \(mapPath) not found: falling back to \(fallback.summary); routes are drawn as straight lines")
         }
+        // A directory, device or pipe "exists" but is no map: say what it is (reading a device
+        // could also block or never end).
+        let resolved = URL(fileURLWithPath: mapPath).resolvingSymlinksInPath().path
+        let type = (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType
+        guard type == .typeRegular else {
+            let what = type == .typeDirectory ? "a directory" : type == .typeCharacterSpecial || type == .typeBlockSpecial ? "a device" : "not a regular file"
+            throw RoadNetworkError.malformed(path: mapPath, reason: "the map is \(what), not an OpenStreetMap file")
+        }
         let p = try RoadNetworkProvider(mapPath: mapPath, profile: profile, cacheDirectory: cacheDirectory, snapLimit: snapLimit)
         return ProviderChoice(provider: p, usesRoads: true, message: "travel times and paths from \(p.summary)")
     }

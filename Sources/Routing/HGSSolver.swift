@@ -296,7 +296,8 @@ public struct HGSSolver: RoutingSolver {
     func finish(_ data: ProblemData, _ s: Solution, iterations: Int, seconds: Double) -> SolveResult {
         var bound: Int?
         if data.clients.count <= HGSSolver.boundClients,
-           let lp = try? ExactSolver().solve(data, relaxationOnly: true) {
+           let lp = try? ExactSolver().solve(data, relaxationOnly: true),
+           lp.lpBound.isFinite, abs(lp.lpBound) < 1e18 {   // an infeasible relaxation has no bound (found by tools/fuzz)
             bound = Int((lp.lpBound - 1e-6).rounded(.up))
         }
         return SolveResult(solution: s, evaluation: data.evaluate(s), unassigned: data.explainUnassigned(s),

@@ -85,21 +85,21 @@ public struct API: Sendable {
         router.get("/metrics") { r, _ in try self.auth.requireRead(r); return self.text(self.metrics.text(), type: "text/plain; version=0.0.4") }
         router.post("/v1/orders") { r, _ in try await self.postOrders(r) }
         router.get("/v1/orders") { r, _ in try await self.listOrders(r) }
-        router.get("/v1/orders/:id") { r, c in try await self.getOrder(r, try c.parameters.require("id")) }
-        router.post("/v1/orders/:id/cancel") { r, c in try await self.cancelOrder(r, try c.parameters.require("id")) }
-        router.post("/v1/groups/:id/cancel") { r, c in try await self.cancelGroup(r, try c.parameters.require("id")) }
-        router.post("/v1/vehicles/:id/out-of-service") { r, c in try await self.outage(r, try c.parameters.require("id"), out: true) }
-        router.post("/v1/vehicles/:id/in-service") { r, c in try await self.outage(r, try c.parameters.require("id"), out: false) }
+        router.get("/v1/orders/:id") { r, c in try await self.getOrder(r, try pathId(c, "id")) }
+        router.post("/v1/orders/:id/cancel") { r, c in try await self.cancelOrder(r, try pathId(c, "id")) }
+        router.post("/v1/groups/:id/cancel") { r, c in try await self.cancelGroup(r, try pathId(c, "id")) }
+        router.post("/v1/vehicles/:id/out-of-service") { r, c in try await self.outage(r, try pathId(c, "id"), out: true) }
+        router.post("/v1/vehicles/:id/in-service") { r, c in try await self.outage(r, try pathId(c, "id"), out: false) }
         router.post("/v1/plans") { r, _ in try await self.planNow(r) }
         router.get("/v1/plans") { r, _ in try await self.listPlans(r) }
-        router.get("/v1/plan-jobs/:id") { r, c in try await self.getJob(r, try c.parameters.require("id")) }
-        router.get("/v1/plans/:id") { r, c in try await self.document(r, try c.parameters.require("id"), path: "plan.json") }
-        router.get("/v1/plans/:id/routes") { r, c in try await self.planRoutes(r, try c.parameters.require("id")) }
+        router.get("/v1/plan-jobs/:id") { r, c in try await self.getJob(r, try pathId(c, "id")) }
+        router.get("/v1/plans/:id") { r, c in try await self.document(r, try pathId(c, "id"), path: "plan.json") }
+        router.get("/v1/plans/:id/routes") { r, c in try await self.planRoutes(r, try pathId(c, "id")) }
         router.post("/v1/plans/:id/routes/:route/dispatch") { r, c in
-            try await self.dispatch(r, try c.parameters.require("id"), try c.parameters.require("route"))
+            try await self.dispatch(r, try pathId(c, "id"), try pathId(c, "route"))
         }
         router.get("/v1/plans/:id/**") { r, c in
-            try await self.document(r, try c.parameters.require("id"), path: c.parameters.getCatchAll().joined(separator: "/"))
+            try await self.document(r, try pathId(c, "id"), path: try documentPath(c.parameters.getCatchAll()))
         }
         addConsoleRoutes(to: router)
         addEditRoutes(to: router)
@@ -124,12 +124,22 @@ public struct API: Sendable {
         Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: s)))
     }
 
+    /// The request body: JSON or JSON Lines (415 for another Content-Type; none is taken as JSON),
+    /// at most `maxBodyBytes` (413, also when Content-Length says so before a byte is read); a
+    /// body that breaks HTTP framing (bad chunk size, shorter than its Content-Length) is 400.
     func body(_ request: Request) async throws -> [UInt8] {
+        try checkContentType(request)
+        let limit = ingest.limits.maxBodyBytes
+        if let declared = request.headers[.contentLength], let n = Int(declared), n > limit { throw APIError.bodyTooLarge(limit: limit) }
         do {
-            let buffer = try await request.body.collect(upTo: ingest.limits.maxBodyBytes)
+            let buffer = try await request.body.collect(upTo: limit)
             return Array(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
-            throw APIError.bodyTooLarge(limit: ingest.limits.maxBodyBytes)
+            throw APIError.bodyTooLarge(limit: limit)
+        } catch let e as CancellationError {
+            throw e
+        } catch {
+            throw APIError.badRequest("the request body could not be read (\(error)); check Content-Length and chunked encoding")
         }
     }
 

@@ -38,6 +38,9 @@ public struct ServerConfig: Sendable {
     /// Tile server of the console's base map, e.g. "http://tiles.local/{z}/{x}/{y}.png"; nil: the
     /// roads of the scenario's map drawn as lines (no tile server needed).
     public var tileURL: String?
+    /// Plans in a child process of this executable (`lastmile serve` sets its own path); nil:
+    /// in the daemon's process (tests).
+    public var planningExecutable: String?
 
     public enum ReadAccess: String, Sendable { case open, token }
     public enum LogFormat: String, Sendable { case text, json }

@@ -29,7 +29,8 @@ public struct Daemon: Sendable {
         planning.cutoff = calendar.latest
         var options = PlanOptions.routing(seed: config.seed, iterations: config.routingIterations)
         options.routingTimeLimit = config.routingTimeLimit
-        let setup = PlanningSetup(scenario: planning, travel: try TravelTimes.choose(for: scenario, scenarioFile: file), options: options)
+        let setup = PlanningSetup(scenario: planning, travel: try TravelTimes.choose(for: scenario, scenarioFile: file), options: options,
+                                  child: config.planningExecutable.map { PlanChild.Launch(executable: $0, scenarioFile: file) })
         let store = try Store(path: config.database)
         let runner = PlanRunner(store: store, setup: setup, clock: clock, logger: logger, metrics: metrics,
                                 departedCountsAsDispatched: config.departedCountsAsDispatched)

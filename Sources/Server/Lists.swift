@@ -134,7 +134,7 @@ enum JSONLists {
             let customers = byCustomer.keys.sorted().map { c in
                 Customer(customerId: c, orders: byCustomer[c]!.sorted { $0.orderId < $1.orderId })
             }
-            try add(DocumentPath.handover(p.id, "json"), Handover(
+            try add(DocumentPath.handover(p.id, ext: "json"), Handover(
                 pickupPointId: p.id, name: p.name, address: p.address, leader: p.leader, deliveryDate: date,
                 visits: vs.map { r, s in Visit(routeId: r.routeId, vehicleId: r.vehicleId, arrival: s.arrival, orders: s.orderIds.count, crates: Crates(s.load)) },
                 customers: customers))

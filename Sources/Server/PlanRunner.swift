@@ -21,17 +21,23 @@ public struct PlanningSetup: Sendable {
     public var scenario: Scenario
     public var travel: TravelTimes
     public var options: PlanOptions
+    /// Where planning runs: nil in this process; else a child process of this executable
+    /// (`lastmile plan-job`, `PlanChild`), so that a crash while planning fails the job instead
+    /// of taking the daemon down.
+    public var child: PlanChild.Launch?
 
-    public init(scenario: Scenario, travel: TravelTimes, options: PlanOptions) {
+    public init(scenario: Scenario, travel: TravelTimes, options: PlanOptions, child: PlanChild.Launch? = nil) {
         self.scenario = scenario
         self.travel = travel
         self.options = options
+        self.child = child
     }
 }
 
 /// Runs plan jobs one at a time, oldest first. A job is marked running (committed) before it
 /// plans; the plan version, its routes, stops and lists and the job's `done` are one transaction.
-/// A job left running by a crash is queued again when the runner starts, so it runs again.
+/// A job left running by a crash is queued again when the runner starts, so it runs again, at most
+/// `Store.maxAttempts` times in all; then it is failed with its reason (`GET /v1/plan-jobs/{id}`).
 public final class PlanRunner: Service, Sendable {
     let store: Store
     public let setup: PlanningSetup
@@ -59,7 +65,7 @@ public final class PlanRunner: Service, Sendable {
     public func wake() { wakeContinuation.yield() }
 
     public func run() async throws {
-        let requeued = try await store.requeueInterrupted()
+        let requeued = try await store.requeueInterrupted(now: clock.now())
         if requeued > 0 { logger.notice("re-queued plan jobs interrupted by a stop", metadata: ["jobs": "\(requeued)"]) }
         wake()
         try await withGracefulShutdownHandler {
@@ -129,17 +135,32 @@ public final class PlanRunner: Service, Sendable {
         let orders = try await store.planningOrders(deliveryDate: job.deliveryDate, scopeCutoffAt: job.scopeCutoffAt, alsoIds: keptIds)
         guard !orders.isEmpty else { throw GeneralError(.planning, "no orders to plan for \(job.deliveryDate)") }
         let outages = Set(try await store.outages(deliveryDate: job.deliveryDate).map(\.vehicleId))
-        var options = setup.options
-        options.locked = kept
-        options.unavailableVehicles = outages
-        let setup = self.setup
-        let planOptions = options
-        let keptFrom = Dictionary(uniqueKeysWithValues: keptRecords.map { ($0.routeId, $0) })
-        return try await onOwnThread {
-            let book = OrderBook(deliveryDate: date, orders: orders)
-            let plan = try DailyPlanner.plan(scenario: setup.scenario, orders: book, travel: setup.travel, options: planOptions)
-            return try Self.planWrite(plan, book: book, setup: setup, keptFrom: keptFrom, dispatched: locked)
+        if let child = setup.child {
+            return try await child.plan(PlanChild.Input(
+                scenarioFile: child.scenarioFile, scenario: setup.scenario, deliveryDate: job.deliveryDate, orders: orders,
+                kept: keptRecords, dispatched: locked.sorted(), outages: outages.sorted(), seed: setup.options.seed,
+                routingIterations: setup.options.routingIterations ?? 0, routingTimeLimit: setup.options.routingTimeLimit))
         }
+        let setup = self.setup
+        let keep = keptRecords
+        return try await onOwnThread {
+            try Self.compute(setup: setup, date: date, orders: orders, keptRecords: keep, outages: outages, dispatched: locked)
+        }
+    }
+
+    /// The plan of a day and every document, as the store writes them (pure; runs in the daemon
+    /// or in a planning child process).
+    static func compute(setup: PlanningSetup, date: CalendarDate, orders: [Order], keptRecords: [RouteRecord],
+                        outages: Set<String>, dispatched: Set<String>) throws -> PlanWrite {
+        let decoder = JSONDecoder()
+        let kept = try keptRecords.map { try decoder.decode(PlannedRoute.self, from: Data($0.routeJson.utf8)) }
+        var planOptions = setup.options
+        planOptions.locked = kept
+        planOptions.unavailableVehicles = outages
+        let keptFrom = Dictionary(uniqueKeysWithValues: keptRecords.map { ($0.routeId, $0) })
+        let book = OrderBook(deliveryDate: date, orders: orders)
+        let plan = try DailyPlanner.plan(scenario: setup.scenario, orders: book, travel: setup.travel, options: planOptions)
+        return try planWrite(plan, book: book, setup: setup, keptFrom: keptFrom, dispatched: dispatched)
     }
 
     /// The plan with every document rendered, as rows to publish. Routes kept from an earlier

@@ -54,13 +54,13 @@ public enum SimulationLoader {
         }
         let sim = try top.object("simulation")
         try sim.rejectUnknown(["start_date", "seed", "demand"])
-        let seed = sim.optional("seed") == nil ? 1 : UInt64(try sim.int("seed"))
+        let seed = sim.optional("seed") == nil ? 1 : UInt64(try sim.int("seed", in: 0...Int.max))
         let demand = try demandModel(try sim.object("demand"), scenario: scenario)
 
         var variants: [Variant] = []
         if top.optional("variants") != nil {
             var seen: [String: String] = [Variant.baseName: "the base scenario"]
-            for (path, node) in try top.array("variants", nonEmpty: false) {
+            for (path, node) in try top.array("variants", nonEmpty: false, max: 100) {
                 let f = try Fields(node, path: path, file: file)
                 let v = try variant(f)
                 if let first = seen[v.name] {
@@ -88,20 +88,20 @@ public enum SimulationLoader {
             }
         }
         if f.optional("weekday_factors") != nil {
-            let items = try f.array("weekday_factors")
+            let items = try f.array("weekday_factors", max: 7)
             guard items.count == 7 else {
                 throw f.fail("weekday_factors", f.optional("weekday_factors"), "must list 7 factors, Monday to Sunday, got \(items.count)")
             }
             m.weekdayFactors = try items.map { (p, n) throws(InputError) in try number(n, path: p, file: f.file, in: 0...1000) }
         }
         if f.optional("promotions") != nil {
-            for (path, node) in try f.array("promotions", nonEmpty: false) {
+            for (path, node) in try f.array("promotions", nonEmpty: false, max: 1_000) {
                 let p = try Fields(node, path: path, file: f.file)
                 try p.rejectUnknown(["name", "date", "day", "factor"])
                 let when: DemandModel.Promotion.When
                 switch (p.optional("date"), p.optional("day")) {
                 case (_?, nil): when = .date(try p.date("date"))
-                case (nil, _?): when = .day(try p.int("day", min: 1))
+                case (nil, _?): when = .day(try p.int("day", in: 1...3_660))
                 case (_?, _?): throw p.fail("day", p.optional("day"), "give either date or day, not both")
                 case (nil, nil): throw p.fail("date", nil, "required field is missing (or give day, 1-based in the horizon)")
                 }
@@ -141,11 +141,11 @@ public enum SimulationLoader {
         }
         for (key, keyPath) in [("lines_per_order", \DemandModel.linesPerOrder), ("units_per_line", \DemandModel.unitsPerLine)] {
             guard f.optional(key) != nil else { continue }
-            let w = try f.array(key).map { (p, n) throws(InputError) in try number(n, path: p, file: f.file, in: 0...1_000_000) }
+            let w = try f.array(key, max: InputLimits.pickupPoints).map { (p, n) throws(InputError) in try number(n, path: p, file: f.file, in: 0...1_000_000) }
             guard w.contains(where: { $0 > 0 }) else { throw f.fail(key, f.optional(key), "no weight is positive") }
             m[keyPath: keyPath] = w
         }
-        if f.optional("groups_per_point") != nil { m.groupsPerPoint = try f.int("groups_per_point", min: 1) }
+        if f.optional("groups_per_point") != nil { m.groupsPerPoint = try f.int("groups_per_point", in: 1...1_000) }
         if f.optional("group_failure_rate") != nil { m.groupFailureRate = try f.double("group_failure_rate", in: 0...1) }
         if let c = try f.optionalObject("completion") {
             try c.rejectUnknown(["from", "peak", "to"])
@@ -163,7 +163,7 @@ public enum SimulationLoader {
         let name = try f.string("name")
         guard !name.contains(",") else { throw f.fail("name", f.optional("name"), "must not contain a comma (--variants takes a comma-separated list)") }
         var v = Variant(name: name, description: try f.optionalString("description"))
-        for (path, node) in try f.array("changes") {
+        for (path, node) in try f.array("changes", max: 1_000) {
             let c = try Fields(node, path: path, file: f.file)
             v.changes.append((try change(c), position(c)))
         }
@@ -190,7 +190,7 @@ public enum SimulationLoader {
         func only(_ keys: String...) throws(InputError) { try f.rejectUnknown(["change"] + keys) }
         func points() throws(InputError) -> [String]? {
             guard f.optional("pickup_points") != nil else { return nil }
-            return try f.array("pickup_points").map { (p, n) throws(InputError) in
+            return try f.array("pickup_points", max: InputLimits.pickupPoints).map { (p, n) throws(InputError) in
                 guard case .string(let s) = n.value else {
                     throw InputError(file: f.file, line: n.line, field: p, "must be a string, got \(n.shortDescription)")
                 }
@@ -220,7 +220,7 @@ public enum SimulationLoader {
             return .receivingWindows(try f.window("window"), pickupPoints: try points())
         case "vehicle_count":
             try only("vehicle_type_id", "count")
-            return .vehicleCount(vehicleTypeId: try f.string("vehicle_type_id"), count: try f.int("count"))
+            return .vehicleCount(vehicleTypeId: try f.string("vehicle_type_id"), count: try f.int("count", in: InputLimits.vehicleCount))
         case "add_vehicle_type":
             try only("warehouse_id", "vehicle_type")
             return .addVehicleType(warehouseId: try f.string("warehouse_id"), try ScenarioLoader.vehicleType(try f.object("vehicle_type")))

@@ -3,7 +3,7 @@ import GRDB
 import Planning
 
 /// A plan version ready to publish: written with its routes, stops and lists in one transaction.
-public struct PlanWrite: Sendable {
+public struct PlanWrite: Codable, Sendable {
     public var totals: Totals
     public var routes: [RouteRecord]
     public var stops: [StopRecord]
@@ -48,10 +48,21 @@ extension Store {
         }
     }
 
-    /// After a crash: jobs left running go back to the queue and run again.
+    /// A job is started at most this many times: one that was still running at a stop this often
+    /// (the daemon, or its planning child, died every time) is not started again.
+    public static let maxAttempts = 3
+
+    /// After a crash: jobs left running go back to the queue and run again, except those already
+    /// started `maxAttempts` times, which are marked failed with the reason (so a day whose
+    /// planning kills the process cannot crash-loop the daemon).
     @discardableResult
-    public func requeueInterrupted() async throws -> Int {
+    public func requeueInterrupted(now: Int = 0) async throws -> Int {
         try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE plan_jobs SET state = 'failed', finished_at = ?,
+                    reason = 'planning was interrupted ' || attempts || ' times (the process stopped or crashed each time); not retried'
+                WHERE state = 'running' AND attempts >= ?
+                """, arguments: [now, Self.maxAttempts])
             try db.execute(sql: "UPDATE plan_jobs SET state = 'queued' WHERE state = 'running'")
             return db.changesCount
         }

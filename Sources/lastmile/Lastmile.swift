@@ -20,6 +20,7 @@ struct Lastmile: AsyncParsableCommand {
             Solve.self,
             BenchCommand.self,
             OrdersCommand.self,
+            PlanJobCommand.self,
         ])
 }
 

@@ -52,6 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
                 guard let f = ServerConfig.LogFormat(rawValue: logFormat) else { throw InputError(field: "--log-format", "must be text or json") }
                 c.logFormat = f
             }
+            // Plan in child processes of this executable: a crash while planning fails the job, not the daemon.
+            c.planningExecutable = Bundle.main.executablePath ?? CommandLine.arguments[0]
             let metrics = ServerMetrics()
             Daemon.bootstrapProcess(logFormat: c.logFormat, metrics: metrics)
             var logger = Logger(label: "lastmile.serve")

@@ -23,6 +23,14 @@ struct Solve: AsyncParsableCommand {
     @Option(help: "Iterated local search: clients ruined per iteration at most.") var maxPerturbation: Int?
     @Option(help: "Iterated local search: history length of the late-acceptance criterion.") var history: Int?
 
+    /// Option ranges (docs/scenario-format.md, "Benchmark files").
+    func validate() throws {
+        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds: must be in 0…86400 (exclusive of 0), got \(seconds)") }
+        if let iterations, !(0...1_000_000_000).contains(iterations) { throw ValidationError("--iterations: must be in 0…1000000000, got \(iterations)") }
+        if let maxPerturbation, !(1...1_000).contains(maxPerturbation) { throw ValidationError("--max-perturbation: must be in 1…1000, got \(maxPerturbation)") }
+        if let history, !(1...100_000).contains(history) { throw ValidationError("--history: must be in 1…100000, got \(history)") }
+    }
+
     func run() async throws {
         try await reportingErrors {
             let inst: BenchmarkInstance

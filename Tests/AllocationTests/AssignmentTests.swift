@@ -62,6 +62,16 @@ import Testing
         #expect(try AssignmentProblem(points: [point], capacities: [[5], [5]], changePenalty: 5).solve().facilityOf == [1])
     }
 
+    /// Issue 11 (found by tools/fuzz): no point may go anywhere. GLPK's MIP presolver empties
+    /// such a model and stops with a fatal error; the answer is all unassigned.
+    @Test func noAllowedPairAtAllLeavesEveryPointUnassigned() throws {
+        let pts = [AssignmentProblem.Point(demand: [4], costs: [nil, nil], unassignedPenalty: 1000),
+                   AssignmentProblem.Point(demand: [3], costs: [nil, nil], unassignedPenalty: 2000)]
+        let r = try AssignmentProblem(points: pts, capacities: [[5], [5]], changePenalty: 0).solve()
+        #expect(r.facilityOf == [nil, nil] && r.objective == 3000)
+        #expect(r.unassigned == [0: .noAllowedFacility, 1: .noAllowedFacility])
+    }
+
     @Test func capacityIsRespectedAndShortfallExplained() throws {
         let pts = [
             AssignmentProblem.Point(demand: [4], costs: [10, nil], unassignedPenalty: 1000),

@@ -34,7 +34,8 @@ import Testing
                 if chunk.isEmpty { throw CocoaError(.fileReadUnknown) }
                 seen.append(chunk)
             }
-            let line = String(decoding: seen, as: UTF8.self)
+            // The first line names the port; more lines (console, travel times) may follow.
+            let line = String(decoding: seen, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
             guard let p = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
                 throw CocoaError(.fileReadCorruptFile)
             }

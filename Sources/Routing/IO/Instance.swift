@@ -113,6 +113,51 @@ func euclid(_ ax: Double, _ ay: Double, _ bx: Double, _ by: Double) -> Double {
 }
 
 /// Whitespace-separated numbers of a line.
+/// Documented ranges of the benchmark readers (docs/scenario-format.md, "Benchmark files"):
+/// every whole number and coordinate is checked at read, so distances (at most 1.5 × 10^7 × the
+/// scale 10^4) and route sums over `nodes` stops stay far inside Int.
+public enum InstanceLimits {
+    public static let nodes = 1...10_000
+    public static let vehicles = 1...10_000
+    public static let capacity = 1...1_000_000_000
+    public static let demand = 0...1_000_000_000
+    public static let nodeId = 0...1_000_000_000
+    /// Times (Solomon ready, due, service; Cordeau duration limit and service), file units.
+    public static let time = 0...10_000_000
+    public static let depots = 1...100
+    /// |x|, |y|.
+    public static let coordinate = 10_000_000.0
+}
+
+/// `v` as an integer in `range`, or an error naming the file, line and field.
+func whole(_ v: Double, _ field: String, _ range: ClosedRange<Int>, file: String, line: Int?) throws(InstanceError) -> Int {
+    let text = v.isFinite && abs(v) < 1e18 && v == v.rounded() ? "\(Int(v))" : "\(v)"
+    guard v.isFinite, v == v.rounded() else { throw InstanceError(file: file, line: line, reason: "\(field): must be an integer, got \(text)") }
+    guard v >= Double(range.lowerBound) else {
+        throw InstanceError(file: file, line: line, reason: "\(field): must be at least \(range.lowerBound), got \(text)")
+    }
+    guard v <= Double(range.upperBound) else {
+        throw InstanceError(file: file, line: line, reason: "\(field): must be at most \(range.upperBound), got \(text)")
+    }
+    return Int(v)
+}
+
+/// A coordinate, finite and within ±`InstanceLimits.coordinate`.
+func coordinate(_ v: Double, _ field: String, file: String, line: Int?) throws(InstanceError) -> Double {
+    guard v.isFinite, abs(v) <= InstanceLimits.coordinate else {
+        throw InstanceError(file: file, line: line, reason: "\(field): must be between -\(Int(InstanceLimits.coordinate)) and \(Int(InstanceLimits.coordinate)), got \(v)")
+    }
+    return v
+}
+
+/// A non-negative time in file units (at most `InstanceLimits.time`), fractions allowed.
+func time(_ v: Double, _ field: String, file: String, line: Int?) throws(InstanceError) -> Double {
+    guard v.isFinite, v >= 0, v <= Double(InstanceLimits.time.upperBound) else {
+        throw InstanceError(file: file, line: line, reason: "\(field): must be between 0 and \(InstanceLimits.time.upperBound), got \(v)")
+    }
+    return v
+}
+
 func numbers(_ line: Substring) -> [Double] {
     line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).compactMap { Double($0) }
 }
