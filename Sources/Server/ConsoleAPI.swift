@@ -19,20 +19,17 @@ public final class ConsoleState: Sendable {
         self.tileURL = tileURL
     }
 
-    /// A published version's plan.json and orders (never change for a version); the newest few.
-    struct CachedPlan: Sendable {
-        var plan: Plan
-        var orders: [String: Order]
-    }
-    private let plans = Mutex([(id: Int64, plan: CachedPlan)]())
+    /// What edits of a published version are evaluated against (its plan.json, orders and their
+    /// indexes never change for a version); the newest few versions.
+    private let bases = Mutex([(id: Int64, base: PlanEditBase)]())
     private let travelMatrix = Mutex<TravelMatrix?>(nil)
 
-    func cachedPlan(_ id: Int64) -> CachedPlan? { plans.withLock { p in p.first { $0.id == id }?.plan } }
+    func cachedBase(_ id: Int64) -> PlanEditBase? { bases.withLock { p in p.first { $0.id == id }?.base } }
 
-    func cache(_ id: Int64, _ plan: CachedPlan) {
-        plans.withLock { p in
+    func cache(_ id: Int64, _ base: PlanEditBase) {
+        bases.withLock { p in
             p.removeAll { $0.id == id }
-            p.append((id, plan))
+            p.append((id, base))
             if p.count > 4 { p.removeFirst(p.count - 4) }
         }
     }

@@ -19,7 +19,7 @@ extension API {
 
     /// The published plan.json of a version.
     func publishedPlan(_ pid: Int64) async throws -> Plan {
-        if let cached = console.cachedPlan(pid) { return cached.plan }
+        if let cached = console.cachedBase(pid) { return cached.plan }
         guard let doc = try await store.list(planId: pid, path: "plan.json") else { throw APIError.notFound("no plan \"\(pid)\"") }
         return try JSONDecoder().decode(Plan.self, from: Data(doc.body))
     }
@@ -28,25 +28,24 @@ extension API {
     /// for a version and are cached; dispatches and vans out of service are read each time.
     func editBase(_ pid: Int64) async throws -> (version: PlanVersionRecord, base: PlanEditBase, dispatched: [RouteRecord]) {
         guard let version = try await store.planVersion(id: pid) else { throw APIError.notFound("no plan \"\(pid)\"") }
-        let cached: ConsoleState.CachedPlan
-        if let c = console.cachedPlan(pid) {
-            cached = c
+        var base: PlanEditBase
+        if let cached = console.cachedBase(pid) {
+            base = cached
         } else {
             let plan = try await publishedPlan(pid)
             let ids = Set(plan.routes.flatMap { $0.stops.flatMap(\.orderIds) } + plan.unassigned.map(\.orderId))
             let orders = try await store.planningOrders(deliveryDate: version.deliveryDate, scopeCutoffAt: nil, alsoIds: ids)
                 .filter { ids.contains($0.orderId) }
-            cached = ConsoleState.CachedPlan(plan: plan, orders: PlanEditBase.byId(orders))
-            console.cache(pid, cached)
+            let matrix = try console.matrix { try PlanEditor.travelMatrix(scenario: runner.setup.scenario, travel: runner.setup.travel) }
+            base = PlanEditBase(scenario: runner.setup.scenario, plan: plan, ordersById: PlanEditBase.byId(orders), matrix: matrix)
+            console.cache(pid, base)
         }
-        let matrix = try console.matrix { try PlanEditor.travelMatrix(scenario: runner.setup.scenario, travel: runner.setup.travel) }
         let current = try await store.currentPlan(deliveryDate: version.deliveryDate)
         let dispatched = current?.id == pid
             ? try await store.lockedRoutes(deliveryDate: version.deliveryDate, now: clock.now(), departedCountsAsDispatched: departedCountsAsDispatched)
             : try await store.routes(planId: pid).filter { $0.dispatchedAt != nil }
-        let outages = Set(try await store.outages(deliveryDate: version.deliveryDate).map(\.vehicleId))
-        let base = PlanEditBase(scenario: runner.setup.scenario, plan: cached.plan, ordersById: cached.orders, matrix: matrix,
-                                dispatchedRouteIds: Set(dispatched.map(\.routeId)), vehiclesOutOfService: outages)
+        base.dispatchedRouteIds = Set(dispatched.map(\.routeId))
+        base.vehiclesOutOfService = Set(try await store.outages(deliveryDate: version.deliveryDate).map(\.vehicleId))
         return (version, base, dispatched)
     }
 

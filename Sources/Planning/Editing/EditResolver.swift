@@ -39,13 +39,10 @@ struct EditResolver {
         let scenario = base.scenario
         let pointIndex = Dictionary(scenario.pickupPoints.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let skus = Dictionary(scenario.skus.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        var planOrders: [String: [String]] = [:]   // point → its orders in the plan, in plan order
-        for r in base.plan.routes { for s in r.stops { planOrders[s.pickupPointId, default: []] += s.orderIds } }
-        for u in base.plan.unassigned { planOrders[u.pickupPointId, default: []].append(u.orderId) }
-        let inPlan = Set(planOrders.values.joined())
+        let planOrders = base.ordersByPoint
 
         var problems: [ProblemDocument.ItemError] = []
-        var claimed: [String: String] = [:]        // order → pointer of the stop that lists it
+        var claimed: [String: (Int, Int)] = [:]    // order → (route, stop) of the edit that lists it
         var chosen: [[[String]?]] = edits.map { $0.stops.map(\.orderIds) }
         for (r, edit) in edits.enumerated() {
             if vehicle(edit.vehicleId) == nil {
@@ -60,15 +57,17 @@ struct EditResolver {
                 guard let ids = stop.orderIds else { continue }
                 if ids.isEmpty { problems.append(.init(pointer: at + "/order_ids", detail: "must list at least one order, or be left out")) }
                 for (k, id) in ids.enumerated() {
-                    if !inPlan.contains(id) || base.orders[id] == nil {
+                    guard let order = base.orders[id], base.orderIdsInPlan.contains(id) else {
                         problems.append(.init(pointer: "\(at)/order_ids/\(k)", detail: "order \"\(id)\" is not in this plan"))
-                    } else if base.orders[id]!.pickupPointId != stop.pickupPointId {
+                        continue
+                    }
+                    if order.pickupPointId != stop.pickupPointId {
                         problems.append(.init(pointer: "\(at)/order_ids/\(k)",
-                                              detail: "order \"\(id)\" is for \(base.orders[id]!.pickupPointId), not \(stop.pickupPointId)"))
+                                              detail: "order \"\(id)\" is for \(order.pickupPointId), not \(stop.pickupPointId)"))
                     } else if let other = claimed[id] {
-                        problems.append(.init(pointer: "\(at)/order_ids/\(k)", detail: "order \"\(id)\" is also on \(other)"))
+                        problems.append(.init(pointer: "\(at)/order_ids/\(k)", detail: "order \"\(id)\" is also on /routes/\(other.0)/stops/\(other.1)"))
                     } else {
-                        claimed[id] = at
+                        claimed[id] = (r, s)
                     }
                 }
             }
@@ -81,7 +80,7 @@ struct EditResolver {
                     problems.append(.init(pointer: "/routes/\(r)/stops/\(s)/pickup_point_id",
                                           detail: "\(stop.pickupPointId) has no orders in this plan that another stop does not already list"))
                 }
-                for id in rest { claimed[id] = "/routes/\(r)/stops/\(s)" }
+                for id in rest { claimed[id] = (r, s) }
                 chosen[r][s] = rest
             }
         }

@@ -11,6 +11,9 @@ public struct PlanEditBase: Sendable {
     /// Every order the plan names (on routes or unassigned), by id.
     public var orders: [String: Order]
     public var matrix: TravelMatrix
+    /// Pickup point → its orders in the plan (on routes, then unassigned), in plan order.
+    let ordersByPoint: [String: [String]]
+    let orderIdsInPlan: Set<String>
     public var dispatchedRouteIds: Set<String>
     public var vehiclesOutOfService: Set<String>
 
@@ -26,6 +29,11 @@ public struct PlanEditBase: Sendable {
         self.scenario = scenario
         self.plan = plan
         self.orders = ordersById
+        var byPoint: [String: [String]] = [:]
+        for r in plan.routes { for s in r.stops { byPoint[s.pickupPointId, default: []] += s.orderIds } }
+        for u in plan.unassigned { byPoint[u.pickupPointId, default: []].append(u.orderId) }
+        ordersByPoint = byPoint
+        orderIdsInPlan = Set(byPoint.values.joined())
         self.matrix = matrix
         self.dispatchedRouteIds = dispatchedRouteIds
         self.vehiclesOutOfService = vehiclesOutOfService
