@@ -295,16 +295,22 @@ struct Context {
         return parts.map { Drop(point: d.point, orders: $0, load: Aggregation.load(of: $0, skus: skus)) }
     }
 
-    /// The routing problem of warehouse `w` over `drops`: seconds after local midnight,
-    /// metres, load = [crates, grams], costs in 1/`costScale` cents.
-    func problem(warehouse w: Int, drops: [Drop], matrix: TravelMatrix) throws -> ProblemData {
-        let wh = scenario.warehouses[w]
-        let locs = [loc(warehouse: w)] + drops.map { loc(point: $0.point) }
+    /// Distances and durations between scenario locations `locs`, as the routing core takes them:
+    /// a pair the provider cannot connect costs `DailyPlanner.unreachable`.
+    static func routingMatrices(_ locs: [Int], _ matrix: TravelMatrix) -> (distance: Matrix, duration: Matrix) {
         func entry(_ m: (Int, Int) -> Int) -> Matrix {
             Matrix(size: locs.count) { i, j in
                 i == j ? 0 : (matrix.isReachable(locs[i], locs[j]) ? m(locs[i], locs[j]) : DailyPlanner.unreachable)
             }
         }
+        return (entry(matrix.distance), entry(matrix.duration))
+    }
+
+    /// The routing problem of warehouse `w` over `drops`: seconds after local midnight,
+    /// metres, load = [crates, grams], costs in 1/`costScale` cents.
+    func problem(warehouse w: Int, drops: [Drop], matrix: TravelMatrix) throws -> ProblemData {
+        let wh = scenario.warehouses[w]
+        let (distance, duration) = Self.routingMatrices([loc(warehouse: w)] + drops.map { loc(point: $0.point) }, matrix)
         let clients = drops.map { d -> Client in
             let p = scenario.pickupPoints[d.point]
             let allowed = allowed(point: d.point, warehouse: w)
@@ -328,7 +334,7 @@ struct Context {
                 depots: [Depot(x: wh.location.lon, y: wh.location.lat, earliest: wh.dockHours.from.seconds,
                                latest: wh.dockHours.to.seconds, name: wh.id)],
                 clients: clients, vehicleTypes: types,
-                distance: entry(matrix.distance), duration: entry(matrix.duration), dimensions: 2)
+                distance: distance, duration: duration, dimensions: 2)
         } catch {
             throw GeneralError(.planning, "\(wh.id): \(error)")
         }

@@ -20,12 +20,7 @@ struct VanSchedule {
     func plannedDeparture(_ trips: [[Drop]], shiftStart: Int, shiftEnd: Int) -> Int? {
         let wh = ctx.scenario.warehouses[warehouse]
         let stops = trips.flatMap { $0 }
-        let locs = [ctx.loc(warehouse: warehouse)] + stops.map { ctx.loc(point: $0.point) }
-        func entry(_ m: (Int, Int) -> Int) -> Matrix {
-            Matrix(size: locs.count) { i, j in
-                i == j ? 0 : (matrix.isReachable(locs[i], locs[j]) ? m(locs[i], locs[j]) : DailyPlanner.unreachable)
-            }
-        }
+        let (distance, duration) = Context.routingMatrices([ctx.loc(warehouse: warehouse)] + stops.map { ctx.loc(point: $0.point) }, matrix)
         let clients = stops.map { s in
             let p = ctx.scenario.pickupPoints[s.point]
             return Client(x: p.location.lon, y: p.location.lat, demand: [s.load.crates, s.load.grams],
@@ -37,7 +32,7 @@ struct VanSchedule {
             maxDuration: shiftEnd - shiftStart, maxTrips: max(1, trips.count), reloadDuration: type.reloadMinutes * 60)
         guard let data = try? ProblemData(
             depots: [Depot(x: wh.location.lon, y: wh.location.lat, earliest: wh.dockHours.from.seconds, latest: wh.dockHours.to.seconds)],
-            clients: clients, vehicleTypes: [vehicle], distance: entry(matrix.distance), duration: entry(matrix.duration),
+            clients: clients, vehicleTypes: [vehicle], distance: distance, duration: duration,
             dimensions: 2) else { return nil }
         var next = 1
         let route = Route(vehicleType: 0, trips: trips.map { t in t.map { _ in defer { next += 1 }; return next - 1 } })
