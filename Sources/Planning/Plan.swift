@@ -68,6 +68,32 @@ public struct PlannedStop: Codable, Sendable, Equatable {
         case legDistanceM = "leg_distance_m"
         case legDurationS = "leg_duration_s"
     }
+    enum CountKey: String, CodingKey { case orderCount = "order_count" }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sequence, forKey: .sequence)
+        try c.encode(pickupPointId, forKey: .pickupPointId)
+        try c.encode(arrival, forKey: .arrival)
+        try c.encode(serviceStart, forKey: .serviceStart)
+        try c.encode(departure, forKey: .departure)
+        try c.encode(window, forKey: .window)
+        if encoder.userInfo[.stopOrderCountsOnly] as? Bool == true {
+            var n = encoder.container(keyedBy: CountKey.self)
+            try n.encode(orderIds.count, forKey: .orderCount)
+        } else {
+            try c.encode(orderIds, forKey: .orderIds)
+        }
+        try c.encode(load, forKey: .load)
+        try c.encode(legDistanceM, forKey: .legDistanceM)
+        try c.encode(legDurationS, forKey: .legDurationS)
+    }
+}
+
+extension CodingUserInfoKey {
+    /// True: a stop is written with its `order_count` instead of its `order_ids` (a short answer
+    /// for a client that keeps the ids itself, such as the console's evaluate calls).
+    public static let stopOrderCountsOnly = CodingUserInfoKey(rawValue: "lastmile.stop-order-counts-only")!
 }
 
 public struct PlannedRoute: Codable, Sendable, Equatable {

@@ -114,8 +114,16 @@ public struct API: Sendable {
         return e
     }()
 
-    func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
-        var data = try Self.encoder.encode(value)
+    func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, stopOrderCountsOnly: Bool = false) throws -> Response {
+        var data: Data
+        if stopOrderCountsOnly {
+            let e = JSONEncoder()
+            e.outputFormatting = Self.encoder.outputFormatting
+            e.userInfo[.stopOrderCountsOnly] = true
+            data = try e.encode(value)
+        } else {
+            data = try Self.encoder.encode(value)
+        }
         data.append(0x0A)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

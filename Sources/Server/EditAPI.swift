@@ -184,14 +184,24 @@ extension API {
                              unassigned: edited.plan.unassigned, violations: edited.violations)
     }
 
+    /// `?order_ids=true|false` (default true): false writes each stop's `order_count` instead.
+    func orderIdsParameter(_ request: Request) throws -> Bool {
+        switch request.uri.queryParameters.get("order_ids") {
+        case nil, "true": return true
+        case "false": return false
+        case let v?: throw APIError.input("must be true or false, got \"\(v)\"", field: "order_ids")
+        }
+    }
+
     /// Evaluates edited routes without saving anything (a read: it changes nothing).
     func evaluate(_ request: Request, _ id: String) async throws -> Response {
         try auth.requireRead(request)
         let pid = try planId(id)
         let fields = try await command(request, allowed: ["routes"])
         let edits = try Self.routeEdits(fields["routes"])
+        let countsOnly = try orderIdsParameter(request) == false
         let (_, base, _) = try await editBase(pid)
-        return try json(reply(pid, base: base, edited: try evaluated(edits, base: base)))
+        return try json(reply(pid, base: base, edited: try evaluated(edits, base: base)), stopOrderCountsOnly: countsOnly)
     }
 
     // MARK: Save
@@ -242,7 +252,7 @@ extension API {
                 : "the edit changes dispatched routes; nothing was saved",
                 errors: list.prefix(1_000).map { .init(pointer: "/routes", detail: $0.message) })
         }
-        let book = OrderBook(deliveryDate: edited.plan.deliveryDate, orders: base.orders.values.sorted { $0.orderId < $1.orderId })
+        let book = OrderBook(deliveryDate: edited.plan.deliveryDate, orders: base.planOrders.sorted { $0.orderId < $1.orderId })
         let setup = runner.setup
         let kept = Dictionary(dispatched.map { ($0.routeId, $0) }, uniquingKeysWith: { a, _ in a })
         let plan = edited.plan

@@ -62,6 +62,20 @@ import Testing
         }
     }
 
+    @Test func evaluateCanAnswerWithOrderCountsInsteadOfOrderIds() async throws {
+        let h = try Harness("console-counts")
+        try await h.test { c async throws in
+            let plan = try await planned(c)
+            let r = try await c.send(.post, "/v1/plans/1/evaluate?order_ids=false", body(plan, moveOne(plan)), auth: nil)
+            #expect(r.status == .ok)
+            let stops = try #require((r.json["routes"] as? [[String: Any]])?.flatMap { $0["stops"] as! [[String: Any]] })
+            #expect(stops.allSatisfy { $0["order_ids"] == nil })
+            #expect(stops.reduce(0) { $0 + ($1["order_count"] as! Int) } == plan.totals.ordersPlanned)
+            let bad = try await c.send(.post, "/v1/plans/1/evaluate?order_ids=no", body(plan), auth: nil)
+            #expect(bad.status == .unprocessableContent && bad.problem?.field == "order_ids")
+        }
+    }
+
     @Test func evaluateNamesTheCapacityViolation() async throws {
         let h = try Harness("console-capacity")
         try await h.test { c async throws in

@@ -1,6 +1,8 @@
 /// Turns a dispatcher's edit into vans with trips of resolved stops, checking that everything it
 /// names exists and that no order is on two stops. Problems carry a JSON pointer into the
-/// request (`/routes/3/stops/1/order_ids/0`).
+/// request (`/routes/3/stops/1/order_ids/0`). Orders are handled by their number in the plan
+/// (`PlanEditIndex`): one hash per order id the request lists, none for stops that take their
+/// point's orders.
 struct EditResolver {
     let base: PlanEditBase
 
@@ -21,7 +23,8 @@ struct EditResolver {
 
     struct Resolved {
         var vans: [Van]
-        var routedOrders: Set<String>
+        /// Per order number of the plan: whether a route of the edit carries it.
+        var routed: [Bool]
         var dispatchViolations: [EditViolation]
     }
 
@@ -35,57 +38,70 @@ struct EditResolver {
         return nil
     }
 
-    func resolve(_ edits: [RouteEdit]) throws -> Resolved {
-        let scenario = base.scenario
-        let pointIndex = Dictionary(scenario.pickupPoints.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let skus = Dictionary(scenario.skus.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let planOrders = base.ordersByPoint
+    /// Where an order is listed: route and stop of the edit.
+    struct Claim {
+        var route: Int32 = -1
+        var stop: Int32 = -1
+        var isFree: Bool { route < 0 }
+    }
 
+    func resolve(_ edits: [RouteEdit]) throws -> Resolved {
+        let index = base.index
         var problems: [ProblemDocument.ItemError] = []
-        var claimed: [String: (Int, Int)] = [:]    // order → (route, stop) of the edit that lists it
-        var chosen: [[[String]?]] = edits.map { $0.stops.map(\.orderIds) }
+        var claims = [Claim](repeating: Claim(), count: index.orders.count)
+        let points: [[Int?]] = edits.map { $0.stops.map { index.pointIndex[$0.pickupPointId] } }
+        var chosen: [[[Int]]] = edits.map { $0.stops.map { _ in [] } }
         for (r, edit) in edits.enumerated() {
             if vehicle(edit.vehicleId) == nil {
                 problems.append(.init(pointer: "/routes/\(r)/vehicle_id", detail: "no vehicle \"\(edit.vehicleId)\" in the scenario (vehicles are <type id>-<n>)"))
             }
             for (s, stop) in edit.stops.enumerated() {
                 let at = "/routes/\(r)/stops/\(s)"
-                guard pointIndex[stop.pickupPointId] != nil else {
+                guard let p = points[r][s] else {
                     problems.append(.init(pointer: at + "/pickup_point_id", detail: "no pickup point \"\(stop.pickupPointId)\" in the scenario"))
                     continue
                 }
                 guard let ids = stop.orderIds else { continue }
                 if ids.isEmpty { problems.append(.init(pointer: at + "/order_ids", detail: "must list at least one order, or be left out")) }
                 for (k, id) in ids.enumerated() {
-                    guard let order = base.orders[id], base.orderIdsInPlan.contains(id) else {
+                    guard let n = index.orderNumber[id] else {
                         problems.append(.init(pointer: "\(at)/order_ids/\(k)", detail: "order \"\(id)\" is not in this plan"))
                         continue
                     }
-                    if order.pickupPointId != stop.pickupPointId {
+                    if index.orderPoint[n] != p {
                         problems.append(.init(pointer: "\(at)/order_ids/\(k)",
-                                              detail: "order \"\(id)\" is for \(order.pickupPointId), not \(stop.pickupPointId)"))
-                    } else if let other = claimed[id] {
-                        problems.append(.init(pointer: "\(at)/order_ids/\(k)", detail: "order \"\(id)\" is also on /routes/\(other.0)/stops/\(other.1)"))
+                                              detail: "order \"\(id)\" is for \(index.orders[n].pickupPointId), not \(stop.pickupPointId)"))
+                    } else if !claims[n].isFree {
+                        problems.append(.init(pointer: "\(at)/order_ids/\(k)", detail: "order \"\(id)\" is also on /routes/\(claims[n].route)/stops/\(claims[n].stop)"))
                     } else {
-                        claimed[id] = (r, s)
+                        claims[n] = Claim(route: Int32(r), stop: Int32(s))
+                        chosen[r][s].append(n)
                     }
                 }
             }
         }
         // Stops without order ids take the rest of their point's orders.
         for (r, edit) in edits.enumerated() {
-            for (s, stop) in edit.stops.enumerated() where stop.orderIds == nil && pointIndex[stop.pickupPointId] != nil {
-                let rest = (planOrders[stop.pickupPointId] ?? []).filter { claimed[$0] == nil && base.orders[$0] != nil }
+            for (s, stop) in edit.stops.enumerated() where stop.orderIds == nil {
+                guard let p = points[r][s] else { continue }
+                let rest = index.pointOrderNumbers[p].filter { claims[$0].isFree }
                 if rest.isEmpty {
                     problems.append(.init(pointer: "/routes/\(r)/stops/\(s)/pickup_point_id",
                                           detail: "\(stop.pickupPointId) has no orders in this plan that another stop does not already list"))
                 }
-                for id in rest { claimed[id] = (r, s) }
+                for n in rest { claims[n] = Claim(route: Int32(r), stop: Int32(s)) }
                 chosen[r][s] = rest
             }
         }
         guard problems.isEmpty else { throw EditRequestError(problems) }
+        let (vans, dispatchViolations) = vans(edits, chosen: chosen)
+        return Resolved(vans: vans, routed: claims.map { !$0.isFree }, dispatchViolations: dispatchViolations)
+    }
 
+    /// The edit's routes as trips of their vans; a dispatched route listed exactly as it was (and
+    /// before the van's other trips) is kept, any other change to it is a violation.
+    func vans(_ edits: [RouteEdit], chosen: [[[Int]]]) -> ([Van], [EditViolation]) {
+        let index = base.index
         var vans: [String: Van] = [:]
         var dispatchViolations: [EditViolation] = []
         let baseRoutes = Dictionary(base.plan.routes.map { ($0.routeId, $0) }, uniquingKeysWith: { a, _ in a })
@@ -93,14 +109,11 @@ struct EditResolver {
         for (r, edit) in edits.enumerated() where !edit.stops.isEmpty {
             let (w, t, n) = vehicle(edit.vehicleId)!
             var van = vans[edit.vehicleId] ?? Van(warehouse: w, type: t, number: n, vehicleId: edit.vehicleId, kept: [], trips: [])
-            let stops = edit.stops.indices.map { s in
-                let orders = chosen[r][s]!.map { base.orders[$0]! }
-                return Drop(point: pointIndex[edit.stops[s].pickupPointId]!, orders: orders, load: Aggregation.load(of: orders, skus: skus))
-            }
+            let stops = edit.stops.indices.map { s in index.drop(point: index.pointIndex[edit.stops[s].pickupPointId]!, numbers: chosen[r][s]) }
             if let id = edit.routeId, base.dispatchedRouteIds.contains(id), let old = baseRoutes[id] {
                 seenDispatched.insert(id)
                 let same = old.vehicleId == edit.vehicleId
-                    && old.stops.map { [$0.pickupPointId] + $0.orderIds } == stops.map { [scenario.pickupPoints[$0.point].id] + $0.orders.map(\.orderId) }
+                    && old.stops.map { [$0.pickupPointId] + $0.orderIds } == stops.map { [base.scenario.pickupPoints[$0.point].id] + $0.orders.map(\.orderId) }
                 if same && van.trips.isEmpty {
                     van.kept.append(id)
                     vans[edit.vehicleId] = van
@@ -119,6 +132,6 @@ struct EditResolver {
                                                     routeId: id, vehicleId: baseRoutes[id]!.vehicleId))
         }
         let ordered = vans.values.sorted { ($0.warehouse, $0.type, $0.number) < ($1.warehouse, $1.type, $1.number) }
-        return Resolved(vans: ordered, routedOrders: Set(claimed.keys), dispatchViolations: dispatchViolations)
+        return (ordered, dispatchViolations)
     }
 }

@@ -2,50 +2,6 @@ import Foundation
 import RoadNetwork
 import Routing
 
-/// What an edit of a plan is evaluated against: the plan as published, its orders, the travel
-/// matrix of the scenario (warehouses, then pickup points: `PlanEditor.travelMatrix`), the
-/// routes already dispatched and the vans out of service that day.
-public struct PlanEditBase: Sendable {
-    public var scenario: Scenario
-    public var plan: Plan
-    /// Every order the plan names (on routes or unassigned), by id.
-    public var orders: [String: Order]
-    public var matrix: TravelMatrix
-    /// Pickup point → its orders in the plan (on routes, then unassigned), in plan order.
-    let ordersByPoint: [String: [String]]
-    let orderIdsInPlan: Set<String>
-    public var dispatchedRouteIds: Set<String>
-    public var vehiclesOutOfService: Set<String>
-
-    public init(scenario: Scenario, plan: Plan, orders: [Order], matrix: TravelMatrix,
-                dispatchedRouteIds: Set<String> = [], vehiclesOutOfService: Set<String> = []) {
-        self.init(scenario: scenario, plan: plan, ordersById: Self.byId(orders), matrix: matrix,
-                  dispatchedRouteIds: dispatchedRouteIds, vehiclesOutOfService: vehiclesOutOfService)
-    }
-
-    /// With the orders already by id (a daemon keeps them so per plan version).
-    public init(scenario: Scenario, plan: Plan, ordersById: [String: Order], matrix: TravelMatrix,
-                dispatchedRouteIds: Set<String> = [], vehiclesOutOfService: Set<String> = []) {
-        self.scenario = scenario
-        self.plan = plan
-        self.orders = ordersById
-        var byPoint: [String: [String]] = [:]
-        for r in plan.routes { for s in r.stops { byPoint[s.pickupPointId, default: []] += s.orderIds } }
-        for u in plan.unassigned { byPoint[u.pickupPointId, default: []].append(u.orderId) }
-        ordersByPoint = byPoint
-        orderIdsInPlan = Set(byPoint.values.joined())
-        self.matrix = matrix
-        self.dispatchedRouteIds = dispatchedRouteIds
-        self.vehiclesOutOfService = vehiclesOutOfService
-    }
-}
-
-extension PlanEditBase {
-    public static func byId(_ orders: [Order]) -> [String: Order] {
-        Dictionary(orders.map { ($0.orderId, $0) }, uniquingKeysWith: { a, _ in a })
-    }
-}
-
 /// Evaluates a dispatcher's edited routes: the same timing, loads and costs as the planner, and
 /// every rule the edit breaks in words. Pure and fast (no solver): O(stops) after the lookups.
 public enum PlanEditor {
@@ -96,7 +52,7 @@ public enum PlanEditor {
         }
         violations += resolved.dispatchViolations
         violations += sortingViolations(routes, scenario: base.scenario)
-        let plan = assemble(ctx: ctx, base: base, routes: routes, routedOrders: resolved.routedOrders, note: note)
+        let plan = assemble(ctx: ctx, base: base, routes: routes, routed: resolved.routed, note: note)
         return EditedPlan(plan: plan, sourceRouteIds: sources, violations: violations)
     }
 
@@ -111,13 +67,15 @@ public enum PlanEditor {
 
     /// The edited routes as a whole plan: orders on no route are unassigned (keeping the reason
     /// they had, or "left out by hand"), each point's warehouse follows its routes, totals anew.
-    static func assemble(ctx: Context, base: PlanEditBase, routes: [PlannedRoute], routedOrders: Set<String>, note: String?) -> Plan {
-        var unassigned = base.plan.unassigned.filter { !routedOrders.contains($0.orderId) }
+    static func assemble(ctx: Context, base: PlanEditBase, routes: [PlannedRoute], routed: [Bool], note: String?) -> Plan {
+        let index = base.index
+        func isRouted(_ n: Int?) -> Bool { n.map { routed[$0] } ?? false }
+        var unassigned = zip(base.plan.unassigned, index.unassignedOrderNumbers).filter { !isRouted($1) }.map(\.0)
         let why = note.map { "left out by hand (\($0))" } ?? "left out by hand"
-        for r in base.plan.routes {
-            for s in r.stops {
-                for id in s.orderIds where !routedOrders.contains(id) {
-                    unassigned.append(UnassignedOrder(orderId: id, pickupPointId: s.pickupPointId, reason: why))
+        for (r, route) in base.plan.routes.enumerated() {
+            for (s, stop) in route.stops.enumerated() {
+                for (id, n) in zip(stop.orderIds, index.routeStopOrderNumbers[r][s]) where !isRouted(n) {
+                    unassigned.append(UnassignedOrder(orderId: id, pickupPointId: stop.pickupPointId, reason: why))
                 }
             }
         }

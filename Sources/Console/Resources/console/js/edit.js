@@ -201,7 +201,7 @@ async function run() {
   const { keys, routes } = body();
   const t0 = performance.now();
   try {
-    const res = await post(`/v1/plans/${state.planId}/evaluate`, { routes }, { write: false, signal: ctl.signal });
+    const res = await post(`/v1/plans/${state.planId}/evaluate?order_ids=false`, { routes }, { write: false, signal: ctl.signal });
     if (mine !== seq) return;
     Object.assign(evaluation, { result: res, error: null, pending: false, keys, seq: mine, ms: performance.now() - t0 });
     performance.mark('evaluated');
