@@ -269,7 +269,7 @@ extension PrintPages {
         """
 
     static func document(_ title: String, _ path: String, _ body: String, back: Bool = true) -> String {
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>\(escapeHTML(title))</title>\n"
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<link rel=\"icon\" href=\"data:,\">\n<title>\(escapeHTML(title))</title>\n"
             + "<style>\n\(style)\n</style>\n</head>\n<body>\n"
             + (back ? "<nav><a href=\"\(href(from: path, to: index))\">← 打印目录 Print index</a></nav>\n" : "")
             + body + "</body>\n</html>\n"

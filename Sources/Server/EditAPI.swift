@@ -252,6 +252,9 @@ extension API {
                 : "the edit changes dispatched routes; nothing was saved",
                 errors: list.prefix(1_000).map { .init(pointer: "/routes", detail: $0.message) })
         }
+        if edited.plan.routes == base.plan.routes && edited.plan.unassigned == base.plan.unassigned {
+            throw APIError.conflict("the edit changes nothing: plan \(pid) stays as it is; nothing was saved")
+        }
         let book = OrderBook(deliveryDate: edited.plan.deliveryDate, orders: base.planOrders.sorted { $0.orderId < $1.orderId })
         let setup = runner.setup
         let kept = Dictionary(dispatched.map { ($0.routeId, $0) }, uniquingKeysWith: { a, _ in a })

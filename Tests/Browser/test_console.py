@@ -342,3 +342,54 @@ def test_9_without_leaflet(binary, driver, out_dir, tmp_path):
             driver.save_screenshot(str(out_dir / "9-without-leaflet.png"))
         finally:
             other.stop()
+
+
+def test_10_tile_server_replaces_the_roads_layer(binary, driver, out_dir, tmp_path):
+    """With a tile URL configured, the map asks the installation's tile server and not the roads layer."""
+    import http.server
+    import struct
+    import threading
+    import zlib
+    import lastmile_daemon
+    if os.environ.get("LASTMILE_TEST_URL"):
+        pytest.skip("needs its own daemon (LASTMILE_TEST_URL set)")
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    # One grey pixel as a PNG; the browser stretches it over the 256-pixel tile.
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)) \
+        + chunk(b"IDAT", zlib.compress(b"\x00\xc8")) + chunk(b"IEND", b"")
+    asked = []
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(png)))
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *a):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    tile_url = f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    other = lastmile_daemon.Daemon(binary, pathlib.Path(__file__).resolve().parents[2], tmp_path)
+    with step(driver, out_dir, "10-tile-server"):
+        other.start(env_extra={"LASTMILE_TILE_URL": tile_url})
+        try:
+            assert other.get("/v1/console/config")["tile_url"] == tile_url
+            driver.get_log("browser")
+            open_console(driver, other)
+            wait(driver, lambda: js(driver, "return document.querySelectorAll('#map img.leaflet-tile-loaded').length > 0"),
+                 20, "a tile from the tile server on the map")
+            assert asked and all(p.endswith(".png") for p in asked), f"tile requests: {asked[:5]}"
+            roads = js(driver, "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/v1/map/roads'))")
+            assert not roads, f"the roads layer was fetched although tiles are configured: {roads}"
+            severe = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+            assert not severe, f"SEVERE browser-log entries with a tile server: {severe}"
+            driver.save_screenshot(str(out_dir / "10-tile-server.png"))
+        finally:
+            other.stop()
+            server.shutdown()

@@ -109,6 +109,17 @@ import Testing
         }
     }
 
+    @Test func savingAnUnchangedPlanMakesNoVersion() async throws {
+        let h = try Harness("console-noop")
+        try await h.test { c async throws in
+            let plan = try await planned(c)
+            let r = try await c.send(.post, "/v1/plans/1/edits", body(plan, extra: #""author": "Wang""#))
+            #expect(r.status == .conflict)
+            #expect(r.problem?.detail == "the edit changes nothing: plan 1 stays as it is; nothing was saved")
+            #expect(try await c.send(.get, "/v1/plans/2").status == .notFound)
+        }
+    }
+
     @Test func saveMakesAVersionWithItsDocumentsAndTheDiffShowsTheMove() async throws {
         let h = try Harness("console-save")
         try await h.test { c async throws in
