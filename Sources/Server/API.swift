@@ -12,11 +12,36 @@ public struct Auth: Sendable {
     let write: [UInt8]
     let read: [UInt8]?
     let readOpen: Bool
+    /// The value of the read-session cookie (`POST /v1/session`): random for each process, so
+    /// that a browser can open printable pages by plain links when reads need a token.
+    let readSession: [UInt8]
+    static let readSessionCookie = "lastmile_read"
 
     public init(writeToken: String, readToken: String?, readOpen: Bool) {
         write = Array(writeToken.utf8)
         read = readToken.map { Array($0.utf8) }
         self.readOpen = readOpen
+        var rng = SystemRandomNumberGenerator()
+        readSession = Array((0..<4).map { _ in String(format: "%016llx", rng.next() as UInt64) }.joined().utf8)
+    }
+
+    /// The value of cookie `name` in the request's Cookie headers.
+    static func cookie(_ request: Request, _ name: String) -> [UInt8]? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let kv = pair.trimmingCharacters(in: .whitespaces)
+                if kv.hasPrefix(name + "=") { return Array(kv.dropFirst(name.count + 1).utf8) }
+            }
+        }
+        return nil
+    }
+
+    /// A bearer token that may read (the read token or the write token); a cookie does not do.
+    func requireReadToken(_ request: Request) throws {
+        guard let t = Self.bearer(request) else { throw APIError.unauthorized }
+        guard Self.equal(t, write) || read.map({ Self.equal(t, $0) }) == true else {
+            throw APIError(status: 401, type: "unauthorized", title: "Unauthorized", detail: "the bearer token is not valid")
+        }
     }
 
     static func bearer(_ request: Request) -> [UInt8]? {
@@ -41,12 +66,13 @@ public struct Auth: Sendable {
         throw APIError(status: 401, type: "unauthorized", title: "Unauthorized", detail: "the bearer token is not valid")
     }
 
+    /// Reads need a token unless read_access is open; a read-session cookie counts for GET.
     func requireRead(_ request: Request) throws {
         if readOpen { return }
-        guard let t = Self.bearer(request) else { throw APIError.unauthorized }
-        guard Self.equal(t, write) || read.map({ Self.equal(t, $0) }) == true else {
-            throw APIError(status: 401, type: "unauthorized", title: "Unauthorized", detail: "the bearer token is not valid")
+        if request.method == .get, Self.bearer(request) == nil, let c = Self.cookie(request, Self.readSessionCookie), Self.equal(c, readSession) {
+            return
         }
+        try requireReadToken(request)
     }
 }
 

@@ -56,6 +56,8 @@ extension API {
         router.get("/console/**") { r, c in try self.consoleFile(r, c.parameters.getCatchAll().joined(separator: "/")) }
         router.get("/vendor/leaflet/**") { _, c in try self.leafletFile(c.parameters.getCatchAll().joined(separator: "/")) }
         router.get("/v1/console/config") { r, _ in try self.consoleConfig(r) }
+        router.post("/v1/session") { r, _ in try self.startReadSession(r) }
+        router.delete("/v1/session") { _, _ in self.endReadSession() }
         router.get("/v1/scenario") { r, _ in try self.auth.requireRead(r); return try self.json(self.scenario) }
         router.get("/v1/map/roads") { r, _ in try self.roads(r) }
         router.get("/v1/events") { r, _ in try self.eventStream(r) }
@@ -99,6 +101,19 @@ extension API {
     }
 
     /// Open like the page: it says only how to talk to the rest.
+    /// A read session for this browser: with a read or write bearer token, a session cookie
+    /// (HttpOnly, SameSite=Strict, until the browser closes) that lets GET requests read, so that
+    /// printable pages and their relative links open as plain links. Writes still need the token.
+    func startReadSession(_ request: Request) throws -> Response {
+        try auth.requireReadToken(request)
+        let value = String(decoding: auth.readSession, as: UTF8.self)
+        return Response(status: .noContent, headers: [.setCookie: "\(Auth.readSessionCookie)=\(value); Path=/; HttpOnly; SameSite=Strict"])
+    }
+
+    func endReadSession() -> Response {
+        Response(status: .noContent, headers: [.setCookie: "\(Auth.readSessionCookie)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"])
+    }
+
     func consoleConfig(_ request: Request) throws -> Response {
         try json(ConsoleConfig(
             leaflet: console.assets.leafletRoot != nil, leafletHint: "apt-get install libjs-leaflet, then restart lastmile serve",

@@ -393,3 +393,37 @@ def test_10_tile_server_replaces_the_roads_layer(binary, driver, out_dir, tmp_pa
         finally:
             other.stop()
             server.shutdown()
+
+
+def test_11_print_pages_when_reads_need_a_token(binary, driver, out_dir, tmp_path):
+    """read_access "token": the print menu opens the index through a read session and its
+    relative links (index → pick list) work as plain links."""
+    import lastmile_daemon
+    if os.environ.get("LASTMILE_TEST_URL"):
+        pytest.skip("needs its own daemon (LASTMILE_TEST_URL set)")
+    other = lastmile_daemon.Daemon(binary, pathlib.Path(__file__).resolve().parents[2], tmp_path)
+    with step(driver, out_dir, "11-print-with-read-token") as shot:
+        other.start(env_extra={"LASTMILE_READ_ACCESS": "token"})
+        try:
+            other.load_demo()
+            status, _ = other.request("GET", f"/v1/plans/{other.plan_id}/print/index.html", auth=False)
+            assert status == 401, f"a print page without token or session answered {status}"
+            driver.get(other.url + "/console/style.css")
+            js(driver, "sessionStorage.setItem('lastmile.token', arguments[0])", lastmile_daemon.TOKEN)
+            open_console(driver, other)
+            driver.find_element("css selector", "#print-menu summary").click()
+            link = wait(driver, lambda: driver.find_element("css selector", '#print-list a[data-doc="print/index.html"]'), 10, "the index link")
+            main = driver.current_window_handle
+            link.click()
+            wait(driver, lambda: len(driver.window_handles) > 1, 10, "the print tab")
+            driver.switch_to.window([h for h in driver.window_handles if h != main][0])
+            try:
+                pick = wait(driver, lambda: driver.find_element("css selector", 'a[href$="pick-list.html"]'), 15, "the index page's pick-list link")
+                pick.click()
+                wait(driver, lambda: driver.find_elements("css selector", "#total-all"), 10, "the pick list opened from the index")
+                driver.save_screenshot(str(shot))
+            finally:
+                driver.close()
+                driver.switch_to.window(main)
+        finally:
+            other.stop()

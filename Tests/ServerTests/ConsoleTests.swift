@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Planning
 import Testing
 
@@ -117,6 +119,36 @@ import Testing
             #expect(r.status == .conflict)
             #expect(r.problem?.detail == "the edit changes nothing: plan 1 stays as it is; nothing was saved")
             #expect(try await c.send(.get, "/v1/plans/2").status == .notFound)
+        }
+    }
+
+    @Test func aReadSessionCookieOpensPrintablePagesWhenReadsNeedAToken() async throws {
+        let h = try Harness("console-session") { $0.readAccess = .token }
+        try await h.test { c async throws in
+            _ = try await planned(c)
+            let page = "/v1/plans/1/print/index.html"
+            func get(cookie: String?) async throws -> TestResponse {
+                var headers: HTTPFields = [:]
+                if let cookie { headers[.cookie] = cookie }
+                return try await c.executeRequest(uri: page, method: .get, headers: headers, body: nil)
+            }
+            #expect(try await get(cookie: nil).status == .unauthorized)
+            #expect(try await c.send(.post, "/v1/session", auth: nil).status == .unauthorized)
+            let session = try await c.send(.post, "/v1/session")
+            #expect(session.status == .noContent)
+            let set = try #require(session.headers[.setCookie])
+            #expect(set.hasSuffix("; Path=/; HttpOnly; SameSite=Strict"))
+            let cookie = String(set.prefix { $0 != ";" })
+            #expect(cookie.hasPrefix("lastmile_read=") && cookie.count == "lastmile_read=".count + 64)
+            let ok = try await get(cookie: "theme=dark; " + cookie)
+            #expect(ok.status == .ok && ok.text.contains("<html"))
+            #expect(try await get(cookie: "lastmile_read=" + String(repeating: "0", count: 64)).status == .unauthorized)
+            var write: HTTPFields = [:]
+            write[.cookie] = cookie
+            let edit = try await c.executeRequest(uri: "/v1/plans/1/edits", method: .post, headers: write, body: ByteBuffer(string: "{}"))
+            #expect(edit.status == .unauthorized)
+            let end = try await c.send(.delete, "/v1/session", auth: nil)
+            #expect(end.status == .noContent && end.headers[.setCookie]?.contains("Max-Age=0") == true)
         }
     }
 

@@ -22,7 +22,11 @@ export function problemText(p) {
 }
 
 export const token = () => sessionStorage.getItem(TOKEN_KEY);
-export function setToken(t) { t ? sessionStorage.setItem(TOKEN_KEY, t) : sessionStorage.removeItem(TOKEN_KEY); }
+export function setToken(t) {
+  if (t) { sessionStorage.setItem(TOKEN_KEY, t); return; }
+  sessionStorage.removeItem(TOKEN_KEY);
+  fetch('/v1/session', { method: 'DELETE' }).catch(() => {});   // the read-session cookie goes with the token
+}
 
 let askToken = async () => null;          // set by main.js: opens the token dialog, resolves with the token or null
 export function onTokenNeeded(fn) { askToken = fn; }

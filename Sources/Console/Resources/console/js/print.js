@@ -1,7 +1,7 @@
 // The Print menu: the version's printable pages (GET /v1/plans/{id}/documents, under print/),
 // per warehouse, per van and per pickup point. Links are built from that list only.
 import { state, el } from './state.js';
-import { get, rawFetch } from './api.js';
+import { get, post } from './api.js';
 
 let root;
 export function init(element) { root = element; }
@@ -42,13 +42,22 @@ export async function load(planId) {
 }
 const push = (m, k, v) => { if (!m.has(k)) m.set(k, []); m.get(k).push(v); };
 
-/** When reads need a token a plain link cannot send it: fetch with the token and open the page as a blob. */
+/**
+ * When reads need a token a plain link cannot send it: the first click asks the daemon for a
+ * read-session cookie (POST /v1/session with the token), then the page and its relative links
+ * open as they are.
+ */
+let session = false;
 async function openDoc(e, planId, path) {
-  if (state.config?.read_access !== 'token') return;
+  if (state.config?.read_access !== 'token' || session) return;
   e.preventDefault();
   const w = window.open('', '_blank');
-  const res = await rawFetch(`/v1/plans/${planId}/${path}`);
-  const html = await res.text();
-  const url = URL.createObjectURL(new Blob([html], { type: 'text/html' }));
-  if (w) w.location = url;
+  try {
+    await post('/v1/session', undefined, { write: false });
+    session = true;
+    if (w) w.location = `/v1/plans/${planId}/${path}`;
+  } catch (err) {
+    w?.close();
+    root.prepend(el('p', { class: 'error' }, '打印页打不开 Cannot open the page: ' + err.message));
+  }
 }
