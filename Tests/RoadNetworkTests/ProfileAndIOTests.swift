@@ -90,6 +90,13 @@ import Testing
     }
 }
 
+/// examples/points.csv (the README's `map matrix` example) reads with its quoted names.
+@Test func examplePointsRead() throws {
+    let pts = try MatrixIO.readPoints(path: packageRoot + "/examples/points.csv")
+    #expect(pts.map(\.id) == ["WH-WEST", "PP-001", "PP-002", "PP-003", "PP-004", "PP-005"])
+    #expect(pts[0].coordinate == Coordinate(lon: 121.4207471, lat: 31.2207750))
+}
+
 /// Profile files use snake_case keys, as every JSON file of the project.
 @Test func profileJSONIsSnakeCase() throws {
     let json = try #require(try JSONSerialization.jsonObject(with: VehicleProfile.van.canonicalJSON()) as? [String: Any])
