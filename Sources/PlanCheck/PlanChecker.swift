@@ -16,8 +16,9 @@ public struct PlanCheckReport: Sendable {
     public var stops = 0
     public var trips = 0
     public var isValid: Bool { violations.isEmpty }
+    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
     public var summary: String {
-        "checked \(orders) orders, \(trips) trips, \(stops) stops: "
+        "checked \(Self.counted(orders, "order")), \(Self.counted(trips, "trip")), \(Self.counted(stops, "stop")): "
             + (isValid ? "no violations" : "\(violations.count) violation\(violations.count == 1 ? "" : "s")")
     }
 }

@@ -165,7 +165,7 @@ public enum PlanDocuments {
         var head = [heading, "团长 Leader: \(p.leader.name)\(p.leader.phone.map { "  \($0)" } ?? "")", "地址 Address: \(p.address)"]
         for v in h.visits {
             let l = v.stop.load
-            head.append("车辆 Van \(v.route.vehicleId): arrives \(clock(v.stop.arrival)), \(v.stop.orderIds.count) orders, "
+            head.append("车辆 Van \(v.route.vehicleId): arrives \(clock(v.stop.arrival)), \(PlanSummary.counted(v.stop.orderIds.count, "order")), "
                         + "\(l.crates) crates (ambient \(l.ambient), chilled \(l.chilled), frozen \(l.frozen))")
         }
         var blocks: [[String]] = []
@@ -310,12 +310,14 @@ extension PlanDocuments {
     public static func inventory(_ files: [OutputFile]) -> String {
         let top = files.map(\.path).filter { !$0.contains("/") }
         func count(_ suffix: String, _ name: String) -> String {
-            "\(files.filter { $0.path.hasSuffix(suffix) }.count) \(name)"
+            PlanSummary.counted(files.filter { $0.path.hasSuffix(suffix) }.count, name)
         }
-        return (top + [count("pick-list.csv", "pick lists"), count("sort-sheet.csv", "sort sheets"),
-                       count("loading-list.csv", "loading lists"),
-                       "\(files.filter { $0.path.hasPrefix("handover/") && $0.path.hasSuffix(".csv") }.count) handover sheets (csv + txt)",
-                       "\(files.filter { $0.path.hasPrefix("print/") }.count) printable pages (print/index.html)"])
+        let handover = files.filter { $0.path.hasPrefix("handover/") && $0.path.hasSuffix(".csv") }.count
+        let pages = files.filter { $0.path.hasPrefix("print/") }.count
+        return (top + [count("pick-list.csv", "pick list"), count("sort-sheet.csv", "sort sheet"),
+                       count("loading-list.csv", "loading list"),
+                       PlanSummary.counted(handover, "handover sheet") + " (csv + txt)",
+                       PlanSummary.counted(pages, "printable page") + " (print/index.html)"])
             .joined(separator: ", ")
     }
 }

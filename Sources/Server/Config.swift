@@ -54,7 +54,7 @@ public struct ServerConfig: Sendable {
 
     /// Reads a config file over the defaults. Paths in it are relative to the file's directory.
     public mutating func apply(file: String) throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw GeneralError(.notFound, "\(file): no such file") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw GeneralError.noSuchFile(file) }
         let root: JSONNode
         do { root = try JSONParser.parse(Array(data)) } catch {
             throw InputError(file: file, line: error.line, "malformed JSON: \(error.message) (column \(error.column))")

@@ -75,8 +75,11 @@ func perturbationKeepsEveryClientOnce(seed: UInt64) throws {
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 let sharedBenchmarks = packageRoot + "/../shared/benchmarks"
 
-@Test(.enabled(if: FileManager.default.fileExists(atPath: sharedBenchmarks + "/cvrp-small/P-n16-k8.vrp")),
-      arguments: [("P-n16-k8.vrp", 450), ("A-n32-k5.vrp", 784), ("B-n31-k5.vrp", 672)])
+let smallCVRPGoldenCosts = [("P-n16-k8.vrp", 450), ("A-n32-k5.vrp", 784), ("B-n31-k5.vrp", 672)]
+
+@Test(.enabled(if: smallCVRPGoldenCosts.allSatisfy { FileManager.default.fileExists(atPath: sharedBenchmarks + "/cvrp-small/" + $0.0) },
+               "../shared/benchmarks/cvrp-small lacks one of the instances"),
+      arguments: smallCVRPGoldenCosts)
 func goldenCostsOnSmallCVRPLIB(file: String, cost: Int) throws {
     let inst = try BenchmarkInstance.read(path: sharedBenchmarks + "/cvrp-small/" + file, format: .vrplib)
     let r = HGSSolver().solve(inst.data, parameters: SolveParameters(seed: 1, maxIterations: 300))
