@@ -22,7 +22,7 @@ public struct PlanOptions: Sendable {
     /// Vans out of service (vehicle ids such as "VAN-M-3"): no new route uses them.
     public var unavailableVehicles: Set<String>
 
-    public init(seed: UInt64 = 1, solver: any RoutingSolver = HGSSolver(),
+    public init(seed: UInt64 = 1, solver: any RoutingSolver = MetaheuristicSolver(),
                 solverName: String = "iterated local search",
                 routingTimeLimit: Double? = nil, routingIterations: Int? = PlanOptions.defaultRoutingIterations,
                 allocationTimeLimit: Double = 30,
@@ -49,7 +49,8 @@ extension PlanOptions {
                     routingIterations: nil)
     }
 
-    /// Hybrid genetic search with `iterations` per warehouse; 0: the greedy construction alone.
+    /// The default solver (`MetaheuristicSolver`, iterated local search) with `iterations` per
+    /// warehouse; 0: the greedy construction alone.
     public static func routing(seed: UInt64 = 1, iterations: Int = defaultRoutingIterations) -> PlanOptions {
         iterations == 0 ? greedy(seed: seed) : PlanOptions(seed: seed, routingIterations: iterations)
     }
@@ -144,12 +145,14 @@ public enum DailyPlanner {
         }
         let results = solved.withLock { $0 }
         var routes: [PlannedRoute] = []
+        var fallbacks: [String] = []
         for (k, (w, mine, data)) in problems.enumerated() {
             let result = results[k]!
             let check = data.evaluate(result.solution)
             guard check.isFeasible else {
                 throw GeneralError(.planning, "the routing solver returned an infeasible plan for \(scenario.warehouses[w].id): \(check.violations.prefix(3).joined(separator: "; "))")
             }
+            if let reason = result.fallbackReason { fallbacks.append("\(scenario.warehouses[w].id): \(reason)") }
             for u in data.explainUnassigned(result.solution) {
                 let drop = mine[u.client]
                 let text = ctx.explain(u.reason, point: drop.point, warehouse: w)
@@ -167,8 +170,10 @@ public enum DailyPlanner {
             estimatedCost: assignments.reduce(0) { $0 + ($1.estimatedCost ?? 0) },
             pointsMoved: assignments.filter { a in a.warehouseId != nil && a.previousWarehouseId != nil && a.warehouseId != a.previousWarehouseId }.count,
             pointsNew: assignments.filter { $0.warehouseId != nil && $0.previousWarehouseId == nil }.count)
-        return ctx.assemble(routes: routes, assignments: assignments, allocation: allocation, unassigned: unassigned,
-                            demands: demands, orders: book.orders.count, travel: travel.note + Self.snapNote(snaps), options: options)
+        var plan = ctx.assemble(routes: routes, assignments: assignments, allocation: allocation, unassigned: unassigned,
+                                demands: demands, orders: book.orders.count, travel: travel.note + Self.snapNote(snaps), options: options)
+        plan.solver += fallbacks.map { "; \($0)" }.joined()
+        return plan
     }
 
     /// "; snapped to roads: median 8 m, max 212 m (PP-044)", or nothing when no point moved.

@@ -73,8 +73,8 @@ final class SearchData: @unchecked Sendable {
         let allowedP = UnsafeMutablePointer<UInt64>.allocate(capacity: L)
         allowed = allowedP
         let T = data.vehicleTypes.count
-        precondition(T <= 64, "at most 64 vehicle types")
-        precondition(data.dimensions <= 4, "at most 4 load dimensions")
+        precondition(T <= MetaheuristicSolver.maxVehicleTypes, "at most 64 vehicle types")
+        precondition(data.dimensions <= MetaheuristicSolver.maxDimensions, "at most 4 load dimensions")
         types = T
         for d in 0..<D {
             early[d] = data.depots[d].earliest; late[d] = data.depots[d].latest; service[d] = 0
