@@ -91,7 +91,7 @@ func fallbackToGreedyIsReported(dimensions: Int, types: Int) throws {
     let (m, clients) = line(6)
     let data = try ProblemData(
         depots: [Depot()], clients: clients.map { Client(x: $0.x, demand: [Int](repeating: 1, count: dimensions)) },
-        vehicleTypes: (0..<types).map { _ in VehicleType(count: 1, capacity: [Int](repeating: 3, count: dimensions)) },
+        vehicleTypes: (0..<types).map { _ in VehicleType(count: 1, capacity: [Int](repeating: 6, count: dimensions)) },
         distance: m, duration: m)
     let r = metaheuristic(data, iterations: 50)
     expectValid(data, r)
