@@ -28,7 +28,7 @@ public struct ServerConfig: Sendable {
     public var maxSpoolOrders: Int = 200_000
     public var seed: UInt64 = 1
     public var routingTimeLimit: Double?
-    /// Hybrid genetic search iterations per warehouse; 0: the greedy construction alone.
+    /// Routing solver iterations per warehouse (iterated local search); 0: the greedy construction alone.
     public var routingIterations: Int = PlanOptions.defaultRoutingIterations
     /// A route whose departure time has passed counts as dispatched when re-planning.
     public var departedCountsAsDispatched: Bool = true

@@ -4,7 +4,7 @@ import Planning
 import Routing
 
 extension InstanceFormat: ExpressibleByArgument {}
-extension HGSSolver.Strategy: ExpressibleByArgument {}
+extension MetaheuristicSolver.Strategy: ExpressibleByArgument {}
 
 /// `lastmile solve`: one benchmark instance, one thread, a wall-clock budget and a seed.
 struct Solve: AsyncParsableCommand {
@@ -19,7 +19,7 @@ struct Solve: AsyncParsableCommand {
     @Option(help: "Write the solution in CVRPLIB .sol form to this file.") var out: String?
     @Flag(help: "Print each improvement as it is found.") var verbose = false
     @Flag(help: "Do not recombine the route pool with GLPK.") var noPool = false
-    @Option(help: "iterated | genetic | automatic (the solver's choice: iterated).") var strategy: HGSSolver.Strategy = .automatic
+    @Option(help: "iterated | genetic | automatic (the solver's choice: iterated).") var strategy: MetaheuristicSolver.Strategy = .automatic
     @Option(parsing: .unconditional, help: "Iterated local search: clients ruined per iteration at most.") var maxPerturbation: Int?
     @Option(parsing: .unconditional, help: "Iterated local search: history length of the late-acceptance criterion.") var history: Int?
 
@@ -38,7 +38,7 @@ struct Solve: AsyncParsableCommand {
             do { inst = try BenchmarkInstance.read(path: instance, format: format) } catch let e as InstanceError {
                 throw InputError(file: e.file, line: e.line, e.reason)
             }
-            var options = HGSSolver.Options()
+            var options = MetaheuristicSolver.Options()
             options.setPartitioning = !noPool
             options.strategy = strategy
             if let maxPerturbation { options.maxPerturbation = maxPerturbation }
@@ -50,11 +50,12 @@ struct Solve: AsyncParsableCommand {
                 }
             }
             let params = SolveParameters(seed: seed, timeLimit: iterations == nil ? seconds : nil, maxIterations: iterations)
-            let result = HGSSolver(options: options).solve(inst.data, parameters: params)
+            let result = MetaheuristicSolver(options: options).solve(inst.data, parameters: params)
             let sol = inst.solFile(result.solution)
             print(sol, terminator: "")
             print("Time \(String(format: "%.2f", result.seconds))")
             print("Iterations \(result.iterations)")
+            if let reason = result.fallbackReason { FileHandle.standardError.write(Data("note: \(reason)\n".utf8)) }
             if let lb = result.lowerBound { print("Lower bound \(inst.printed(cost: lb)) (LP relaxation of the exact model)") }
             if !result.evaluation.isFeasible {
                 FileHandle.standardError.write(Data("warning: infeasible: \(result.evaluation.violations.joined(separator: "; "))\n".utf8))

@@ -7,7 +7,7 @@ import Testing
 @Test(arguments: [("ring-12.vrp", InstanceFormat.vrplib), ("window-8.txt", InstanceFormat.solomon)])
 func exampleInstancesSolveToTheExactOptimum(file: String, format: InstanceFormat) throws {
     let inst = try BenchmarkInstance.read(path: packageRoot + "/examples/" + file, format: format)
-    let r = HGSSolver().solve(inst.data, parameters: SolveParameters(seed: 1, maxIterations: 300))
+    let r = MetaheuristicSolver().solve(inst.data, parameters: SolveParameters(seed: 1, maxIterations: 300))
     #expect(Checker(data: inst.data).check(r.solution).feasible)
     #expect(r.unassigned.isEmpty)
     #expect(r.evaluation.cost == (try ExactSolver().solve(inst.data)).cost)
