@@ -16,6 +16,7 @@ public struct Auth: Sendable {
     /// that a browser can open printable pages by plain links when reads need a token.
     let readSession: [UInt8]
     static let readSessionCookie = "lastmile_read"
+    static let invalidToken = APIError(status: 401, type: "unauthorized", title: "Unauthorized", detail: "the bearer token is not valid")
 
     public init(writeToken: String, readToken: String?, readOpen: Bool) {
         write = Array(writeToken.utf8)
@@ -40,7 +41,7 @@ public struct Auth: Sendable {
     func requireReadToken(_ request: Request) throws {
         guard let t = Self.bearer(request) else { throw APIError.unauthorized }
         guard Self.equal(t, write) || read.map({ Self.equal(t, $0) }) == true else {
-            throw APIError(status: 401, type: "unauthorized", title: "Unauthorized", detail: "the bearer token is not valid")
+            throw Self.invalidToken
         }
     }
 
@@ -63,7 +64,7 @@ public struct Auth: Sendable {
         guard let t = Self.bearer(request) else { throw APIError.unauthorized }
         if Self.equal(t, write) { return }
         if let read, Self.equal(t, read) { throw APIError.forbidden }
-        throw APIError(status: 401, type: "unauthorized", title: "Unauthorized", detail: "the bearer token is not valid")
+        throw Self.invalidToken
     }
 
     /// Reads need a token unless read_access is open; a read-session cookie counts for GET.
@@ -140,16 +141,16 @@ public struct API: Sendable {
         return e
     }()
 
+    /// The same, writing a stop's order count instead of its order ids.
+    static let stopOrderCountsEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = encoder.outputFormatting
+        e.userInfo[.stopOrderCountsOnly] = true
+        return e
+    }()
+
     func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, stopOrderCountsOnly: Bool = false) throws -> Response {
-        var data: Data
-        if stopOrderCountsOnly {
-            let e = JSONEncoder()
-            e.outputFormatting = Self.encoder.outputFormatting
-            e.userInfo[.stopOrderCountsOnly] = true
-            data = try e.encode(value)
-        } else {
-            data = try Self.encoder.encode(value)
-        }
+        var data = try (stopOrderCountsOnly ? Self.stopOrderCountsEncoder : Self.encoder).encode(value)
         data.append(0x0A)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -94,13 +94,13 @@ struct EditResolver {
             }
         }
         guard problems.isEmpty else { throw EditRequestError(problems) }
-        let (vans, dispatchViolations) = vans(edits, chosen: chosen)
+        let (vans, dispatchViolations) = vans(edits, points: points, chosen: chosen)
         return Resolved(vans: vans, routed: claims.map { !$0.isFree }, dispatchViolations: dispatchViolations)
     }
 
     /// The edit's routes as trips of their vans; a dispatched route listed exactly as it was (and
     /// before the van's other trips) is kept, any other change to it is a violation.
-    func vans(_ edits: [RouteEdit], chosen: [[[Int]]]) -> ([Van], [EditViolation]) {
+    func vans(_ edits: [RouteEdit], points: [[Int?]], chosen: [[[Int]]]) -> ([Van], [EditViolation]) {
         let index = base.index
         var vans: [String: Van] = [:]
         var dispatchViolations: [EditViolation] = []
@@ -109,7 +109,7 @@ struct EditResolver {
         for (r, edit) in edits.enumerated() where !edit.stops.isEmpty {
             let (w, t, n) = vehicle(edit.vehicleId)!
             var van = vans[edit.vehicleId] ?? Van(warehouse: w, type: t, number: n, vehicleId: edit.vehicleId, kept: [], trips: [])
-            let stops = edit.stops.indices.map { s in index.drop(point: index.pointIndex[edit.stops[s].pickupPointId]!, numbers: chosen[r][s]) }
+            let stops = edit.stops.indices.map { s in index.drop(point: points[r][s]!, numbers: chosen[r][s]) }
             if let id = edit.routeId, base.dispatchedRouteIds.contains(id), let old = baseRoutes[id] {
                 seenDispatched.insert(id)
                 let same = old.vehicleId == edit.vehicleId
