@@ -46,7 +46,7 @@ final class Individual {
             piece = sd.merge(piece, sd.depotPiece(type: t, reload: false), type: t)
             guard piece.clients > 0 else { continue }
             obj += sd.fixedCost[t] + sd.distCost[t] * piece.dist
-            ex += sd.hasMultiTrip ? piece.load.totalExcess(sd.capacity[t]) : excess(piece.load.head, sd.capacity[t])
+            ex += sd.hasMultiTrip ? piece.load.totalExcess(sd.capacity[t]) : excess(piece.load.head.peak, sd.capacity[t])
             if sd.hasTimes {
                 obj += sd.durCost[t] * piece.time.duration
                 tw += piece.time.timeWarp + max(0, piece.time.duration - sd.maxDuration[t])

@@ -54,7 +54,7 @@ extension LocalSearch {
 
     func isInfeasible(_ r: Int) -> Bool {
         let p = total(r), t = type[r]
-        if (sd.hasMultiTrip ? p.load.totalExcess(sd.capacity[t]) : excess(p.load.head, sd.capacity[t])) > 0 { return true }
+        if (sd.hasMultiTrip ? p.load.totalExcess(sd.capacity[t]) : excess(p.load.head.peak, sd.capacity[t])) > 0 { return true }
         return sd.hasTimes && (p.time.timeWarp > 0 || p.time.duration > sd.maxDuration[t])
     }
 

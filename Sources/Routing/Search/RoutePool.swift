@@ -23,7 +23,7 @@ struct RoutePool {
         var p = sd.depotPiece(type: t, reload: false)
         for l in seq { p = sd.merge(p, l < sd.depots ? sd.depotPiece(type: t, reload: true) : sd.clientPiece(l), type: t) }
         p = sd.merge(p, sd.depotPiece(type: t, reload: false), type: t)
-        let ex = sd.hasMultiTrip ? p.load.totalExcess(sd.capacity[t]) : excess(p.load.head, sd.capacity[t])
+        let ex = sd.hasMultiTrip ? p.load.totalExcess(sd.capacity[t]) : excess(p.load.head.peak, sd.capacity[t])
         var c = sd.fixedCost[t] + sd.distCost[t] * p.dist
         var ok = ex == 0
         if sd.hasTimes {

@@ -13,6 +13,7 @@ final class SearchData: @unchecked Sendable {
     let late: UnsafeMutablePointer<Int>
     let service: UnsafeMutablePointer<Int>
     let demand: UnsafeMutablePointer<Load>
+    let pickup: UnsafeMutablePointer<Load>
     /// Penalty for leaving a client out: its own penalty if optional, a prohibitive one if
     /// required (so required clients are dropped only when the fleet cannot take them).
     let dropPenalty: UnsafeMutablePointer<Double>
@@ -43,6 +44,8 @@ final class SearchData: @unchecked Sendable {
     /// What the data needs beyond a plain CVRP; the search skips work it does not need.
     let hasTimes: Bool
     let hasMultiTrip: Bool
+    /// Some client picks something up: loads are tracked as delivery, pickup and peak.
+    let hasPickups: Bool
     let hasRestrictions: Bool
     let hasOptional: Bool
     let symmetric: Bool
@@ -69,7 +72,7 @@ final class SearchData: @unchecked Sendable {
         dist = distP
         dur = durP
         early = .allocate(capacity: L); late = .allocate(capacity: L); service = .allocate(capacity: L)
-        demand = .allocate(capacity: L); dropPenalty = .allocate(capacity: L)
+        demand = .allocate(capacity: L); pickup = .allocate(capacity: L); dropPenalty = .allocate(capacity: L)
         let allowedP = UnsafeMutablePointer<UInt64>.allocate(capacity: L)
         allowed = allowedP
         let T = data.vehicleTypes.count
@@ -78,7 +81,7 @@ final class SearchData: @unchecked Sendable {
         types = T
         for d in 0..<D {
             early[d] = data.depots[d].earliest; late[d] = data.depots[d].latest; service[d] = 0
-            demand[d] = .zero; dropPenalty[d] = 0; allowed[d] = ~0
+            demand[d] = .zero; pickup[d] = .zero; dropPenalty[d] = 0; allowed[d] = ~0
         }
         var maxArc = 0
         for v in data.distance.storage { maxArc = max(maxArc, v) }
@@ -100,9 +103,10 @@ final class SearchData: @unchecked Sendable {
         for c in 0..<N {
             let cl = data.clients[c], l = D + c
             early[l] = cl.earliest; late[l] = cl.latest; service[l] = cl.serviceDuration
-            var q = Load.zero
-            for k in 0..<data.dimensions { q[k] = cl.demand[k] * scale[k] }
+            var q = Load.zero, back = Load.zero
+            for k in 0..<data.dimensions { q[k] = cl.demand[k] * scale[k]; back[k] = cl.pickup[k] * scale[k] }
             demand[l] = q
+            pickup[l] = back
             dropPenalty[l] = cl.required ? big : Double(cl.penalty)
             req.append(cl.required)
             if !cl.required { optional = true }
@@ -132,6 +136,7 @@ final class SearchData: @unchecked Sendable {
         reload = data.vehicleTypes.map(\.reloadDuration)
         hasFixed = data.vehicleTypes.contains { $0.fixedCost != 0 }
         hasMultiTrip = data.vehicleTypes.contains { $0.maxTrips > 1 && $0.count > 0 }
+        hasPickups = data.hasPickups
 
         // Time matters when a window, a shift, a duration limit or a duration cost can bind.
         let horizonOpen = data.clients.allSatisfy { $0.earliest <= 0 && $0.latest >= Int.max / 8 }
@@ -210,7 +215,7 @@ final class SearchData: @unchecked Sendable {
 
     deinit {
         dist.deallocate(); dur.deallocate(); early.deallocate(); late.deallocate(); service.deallocate()
-        demand.deallocate(); dropPenalty.deallocate(); allowed.deallocate()
+        demand.deallocate(); pickup.deallocate(); dropPenalty.deallocate(); allowed.deallocate()
     }
 
     /// SWAP* keeps a cache of R × locations entries; skip it when that would be too big.
@@ -225,7 +230,8 @@ final class SearchData: @unchecked Sendable {
     @inline(__always) func clientPiece(_ l: Int) -> Piece {
         Piece(dist: 0, clients: 1, first: l, last: l,
               time: TimeSeg(duration: service[l], timeWarp: 0, earliest: early[l], latest: late[l]),
-              load: LoadSeg(head: demand[l], tail: demand[l], inner: 0, reload: false))
+              load: LoadSeg(head: TripLoad(delivery: demand[l], pickup: pickup[l]), tail: TripLoad(delivery: demand[l], pickup: pickup[l]),
+                            inner: 0, reload: false))
     }
 
     /// The depot of a vehicle type: start, end, or (with `reload`) a reload stop between trips.
@@ -241,8 +247,13 @@ final class SearchData: @unchecked Sendable {
         if hasTimes { time = TimeSeg.merge(a.time, b.time, travel: self.t(a.last, b.first)) }
         return Piece(dist: a.dist + d(a.last, b.first) + b.dist, clients: a.clients + b.clients,
                      first: a.first, last: b.last, time: time,
-                     load: hasMultiTrip ? LoadSeg.merge(a.load, b.load, cap: capacity[t])
-                         : LoadSeg(head: a.load.head &+ b.load.head, tail: a.load.head &+ b.load.head, inner: 0, reload: false))
+                     load: hasMultiTrip ? LoadSeg.merge(a.load, b.load, cap: capacity[t], pickups: hasPickups) : singleTrip(a.load, b.load))
+    }
+
+    /// Both pieces within one trip: the load is just the joined stretch.
+    @inline(__always) private func singleTrip(_ a: LoadSeg, _ b: LoadSeg) -> LoadSeg {
+        let joined = TripLoad.merge(a.head, b.head, pickups: hasPickups)
+        return LoadSeg(head: joined, tail: joined, inner: 0, reload: false)
     }
 }
 
@@ -261,7 +272,7 @@ extension SearchData {
             let over = max(0, p.time.duration - maxDuration[t])
             c += Double(durCost[t] * p.time.duration) + w.time * Double(p.time.timeWarp + over)
         }
-        let ex = hasMultiTrip ? p.load.totalExcess(capacity[t]) : excess(p.load.head, capacity[t])
+        let ex = hasMultiTrip ? p.load.totalExcess(capacity[t]) : excess(p.load.head.peak, capacity[t])
         return c + w.load * Double(ex)
     }
 }

@@ -30,12 +30,45 @@ typealias Load = SIMD4<Int>
     max(load[0] - cap[0], 0) + max(load[1] - cap[1], 0) + max(load[2] - cap[2], 0) + max(load[3] - cap[3], 0)
 }
 
-/// Load of a piece that may contain reloads at the depot (multi-trip): `head` is the load
+/// Load of a stretch of a trip (no reload inside): what it delivers, what it picks up, and the
+/// peak load on board within it. Deliveries ride from the depot, pickups to it, so the load at a
+/// point is the deliveries still ahead plus the pickups behind; concatenation is O(1):
+/// peak(a ⊕ b) = max(peak(a) + delivery(b), pickup(a) + peak(b)) (Vidal et al. 2014, "A unified
+/// solution framework for multi-attribute vehicle routing problems", the load resource of the
+/// VRP with simultaneous delivery and pickup). Without pickups peak == delivery and only `peak`
+/// is kept up to date (`SearchData.hasPickups`).
+struct TripLoad {
+    var delivery: Load
+    var pickup: Load
+    var peak: Load
+
+    static let zero = TripLoad(delivery: .zero, pickup: .zero, peak: .zero)
+
+    init(delivery: Load, pickup: Load, peak: Load) {
+        self.delivery = delivery
+        self.pickup = pickup
+        self.peak = peak
+    }
+
+    /// One client: it must carry its delivery there and its pickup away.
+    init(delivery: Load, pickup: Load) {
+        self.init(delivery: delivery, pickup: pickup, peak: pointwiseMax(delivery, pickup))
+    }
+
+    @inline(__always)
+    static func merge(_ a: TripLoad, _ b: TripLoad, pickups: Bool) -> TripLoad {
+        guard pickups else { return TripLoad(delivery: .zero, pickup: .zero, peak: a.peak &+ b.peak) }
+        return TripLoad(delivery: a.delivery &+ b.delivery, pickup: a.pickup &+ b.pickup,
+                        peak: pointwiseMax(a.peak &+ b.delivery, a.pickup &+ b.peak))
+    }
+}
+
+/// Load of a piece that may contain reloads at the depot (multi-trip): `head` is the stretch
 /// before the first reload, `tail` after the last one, `inner` the excess of the complete
-/// trips in between. Without a reload head == tail == the whole load.
+/// trips in between. Without a reload head == tail == the whole piece.
 struct LoadSeg {
-    var head: Load
-    var tail: Load
+    var head: TripLoad
+    var tail: TripLoad
     var inner: Int
     var reload: Bool
 
@@ -43,17 +76,18 @@ struct LoadSeg {
     static let marker = LoadSeg(head: .zero, tail: .zero, inner: 0, reload: true)
 
     @inline(__always)
-    static func merge(_ a: LoadSeg, _ b: LoadSeg, cap: Load) -> LoadSeg {
+    static func merge(_ a: LoadSeg, _ b: LoadSeg, cap: Load, pickups: Bool) -> LoadSeg {
         if !a.reload {
-            if !b.reload { let s = a.head &+ b.head; return LoadSeg(head: s, tail: s, inner: 0, reload: false) }
-            return LoadSeg(head: a.head &+ b.head, tail: b.tail, inner: b.inner, reload: true)
+            if !b.reload { let s = TripLoad.merge(a.head, b.head, pickups: pickups); return LoadSeg(head: s, tail: s, inner: 0, reload: false) }
+            return LoadSeg(head: TripLoad.merge(a.head, b.head, pickups: pickups), tail: b.tail, inner: b.inner, reload: true)
         }
-        if !b.reload { return LoadSeg(head: a.head, tail: a.tail &+ b.head, inner: a.inner, reload: true) }
-        return LoadSeg(head: a.head, tail: b.tail, inner: a.inner + b.inner + excess(a.tail &+ b.head, cap), reload: true)
+        if !b.reload { return LoadSeg(head: a.head, tail: TripLoad.merge(a.tail, b.head, pickups: pickups), inner: a.inner, reload: true) }
+        let joined = TripLoad.merge(a.tail, b.head, pickups: pickups)
+        return LoadSeg(head: a.head, tail: b.tail, inner: a.inner + b.inner + excess(joined.peak, cap), reload: true)
     }
 
     @inline(__always) func totalExcess(_ cap: Load) -> Int {
-        reload ? excess(head, cap) + inner + excess(tail, cap) : excess(head, cap)
+        reload ? excess(head.peak, cap) + inner + excess(tail.peak, cap) : excess(head.peak, cap)
     }
 }
 
