@@ -25,6 +25,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        // Already in the graph through Hummingbird's dependencies; SHA-256 of the cache keys.
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        // Quoted fields in the points CSV of `lastmile map matrix`.
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // C shim over glpk.h (Debian libglpk-dev ships no pkg-config file: link `glpk` by name).
@@ -37,7 +41,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "RoadNetwork",
-            dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["CZlib", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "SwiftCSV", package: "SwiftCSV")],
             swiftSettings: solver
         ),
         .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: routingSettings),

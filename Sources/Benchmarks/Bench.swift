@@ -125,7 +125,7 @@ public struct Bench {
             return r
         }
         let started = ContinuousClock.now
-        let result = HGSSolver().solve(inst.data, parameters: SolveParameters(seed: seed, timeLimit: budget))
+        let result = MetaheuristicSolver().solve(inst.data, parameters: SolveParameters(seed: seed, timeLimit: budget))
         r.seconds = (ContinuousClock.now - started).secondsDouble
         r.iterations = result.iterations
         r.feasible = result.evaluation.isFeasible && result.unassigned.isEmpty

@@ -16,8 +16,9 @@ public struct PlanCheckReport: Sendable {
     public var stops = 0
     public var trips = 0
     public var isValid: Bool { violations.isEmpty }
+    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
     public var summary: String {
-        "checked \(orders) orders, \(trips) trips, \(stops) stops: "
+        "checked \(Self.counted(orders, "order")), \(Self.counted(trips, "trip")), \(Self.counted(stops, "stop")): "
             + (isValid ? "no violations" : "\(violations.count) violation\(violations.count == 1 ? "" : "s")")
     }
 }
@@ -87,24 +88,32 @@ private struct Checker {
             fail("scenario time_zone or plan delivery_date unreadable")
             return
         }
+        let tables = ScenarioTables(scenario)
+        guard let orders = readOrders(ordersFile) else { return }
+        report.orders = orders.count
+        let unassigned = checkUnassigned(plan, orders: orders)
 
-        // Scenario.
-        var skus: [String: (temp: String, grams: Int, perCrate: Int)] = [:]
-        for s in scenario["skus"] as? [Object] ?? [] {
-            skus[str(s["id"])] = (str(s["temperature"]), int(s["weight_g"]), max(1, int(s["units_per_crate"])))
-        }
-        var points: [String: Object] = [:]
-        for p in scenario["pickup_points"] as? [Object] ?? [] { points[str(p["id"])] = p }
-        var types: [String: (warehouse: String, type: Object)] = [:]
-        var warehouses: [String: Object] = [:]
-        for w in scenario["warehouses"] as? [Object] ?? [] {
-            warehouses[str(w["id"])] = w
-            for t in w["vehicle_types"] as? [Object] ?? [] { types[str(t["id"])] = (str(w["id"]), t) }
-        }
-        let defaultService = scenario["service"] as? Object ?? [:]
+        // Routes: loads, windows, vans, shifts.
+        var facts = RouteFacts()
+        let routes = plan["routes"] as? [Object] ?? []
+        report.trips = routes.count
+        for r in routes { checkRoute(r, tables, orders: orders, day: day, facts: &facts) }
+        checkShifts(facts, tables, day: day)
 
-        // Orders.
-        guard let ordersData = read(ordersFile) else { fail("\(ordersFile): missing"); return }
+        let handed = checkHandoverSheets(orders: orders)
+        for id in orders.keys.sorted() {
+            let inSheet = handed[id] != nil, out = unassigned.contains(id)
+            if inSheet && out { fail("order \(id) is both in a handover sheet and unassigned") }
+            if !inSheet && !out { fail("order \(id) is neither in a handover sheet nor unassigned") }
+            if inSheet != (facts.routeStopOf[id] != nil) { fail("order \(id): handover sheets and route stops disagree") }
+        }
+        checkPickLists(tables, facts, orders: orders, unassigned: unassigned)
+        checkLoadingLists(facts)
+    }
+
+    /// The orders file (JSON lines) by order id; nil when it is missing.
+    mutating func readOrders(_ ordersFile: String) -> [String: Object]? {
+        guard let ordersData = read(ordersFile) else { fail("\(ordersFile): missing"); return nil }
         var orders: [String: Object] = [:]
         for line in String(decoding: ordersData, as: UTF8.self).split(whereSeparator: \.isNewline)
         where !line.allSatisfy(\.isWhitespace) {
@@ -114,12 +123,11 @@ private struct Checker {
             }
             orders[id] = o
         }
-        report.orders = orders.count
-        func lines(_ o: Object) -> [(sku: String, qty: Int)] {
-            (o["lines"] as? [Object] ?? []).map { (str($0["sku"]), int($0["qty"])) }
-        }
+        return orders
+    }
 
-        // Unassigned.
+    /// Each unassigned order exists, once, with a reason and its own pickup point; returns their ids.
+    mutating func checkUnassigned(_ plan: Object, orders: [String: Object]) -> Set<String> {
         var unassigned: Set<String> = []
         for u in plan["unassigned"] as? [Object] ?? [] {
             let id = u["order_id"] as? String ?? "?"
@@ -130,92 +138,91 @@ private struct Checker {
                 fail("unassigned: order \(id) has the wrong pickup point")
             }
         }
+        return unassigned
+    }
 
-        // Routes: loads, windows, vans, shifts.
-        var routeStopOf: [String: String] = [:]              // order → pickup point of its stop
-        var stopOrder: [String: [[String]]] = [:]            // vehicle → trips → "seq:point"
-        var tripNumbers: [String: [Int]] = [:]
-        var vehicleTrips: [String: [(trip: Int, dep: Int, ret: Int, type: Object)]] = [:]
-        var vehiclesOfType: [String: Set<String>] = [:]
-        var warehouseUnits: [String: [String: Int]] = [:]
-        var warehouseCrates: [String: [String: Int]] = [:]  // warehouse → temperature class → crates of its stops
-        var departures: [String: [Int: String]] = [:]       // vehicle → trip → departure
-        let routes = plan["routes"] as? [Object] ?? []
-        report.trips = routes.count
-        for r in routes {
-            let rid = r["route_id"] as? String ?? "?"
-            let vid = r["vehicle_id"] as? String ?? "?"
-            let trip = int(r["trip"])
-            guard let (wid, type) = types[r["vehicle_type_id"] as? String ?? ""], wid == r["warehouse_id"] as? String,
-                  let wh = warehouses[wid] else {
-                fail("\(rid): vehicle type \(r["vehicle_type_id"] ?? "?") is not a type of warehouse \(r["warehouse_id"] ?? "?")")
-                continue
-            }
-            vehiclesOfType[str(type["id"]), default: []].insert(vid)
-            guard let dep = iso(r["departure"]), let ret = iso(r["return"]) else { fail("\(rid): unreadable departure or return"); continue }
-            vehicleTrips[vid, default: []].append((trip, dep, ret, type))
-            departures[vid, default: [:]][trip] = str(r["departure"])
-            tripNumbers[vid, default: []].append(trip)
-            let dock = window(wh["dock_hours"], day)
-            if dep < dock.from { fail("\(rid): departs before the dock opens") }
-            if ret > dock.to { fail("\(rid): returns after the dock closes") }
-
-            var tripCrates = 0, tripGrams = 0
-            var clock = dep
-            var seq: [String] = []
-            for (k, s) in (r["stops"] as? [Object] ?? []).enumerated() {
-                report.stops += 1
-                let pid = s["pickup_point_id"] as? String ?? "?"
-                let label = "\(rid) stop \(k + 1) (\(pid))"
-                seq.append("\(int(s["sequence"])):\(pid)")
-                if int(s["sequence"]) != k + 1 { fail("\(label): sequence \(int(s["sequence"])), expected \(k + 1)") }
-                guard let p = points[pid] else { fail("\(label): unknown pickup point"); continue }
-                if rank(type["class"]) > rank(p["max_vehicle"]) { fail("\(label): a \(type["class"] ?? "?") van cannot reach it") }
-                // Load from the orders.
-                var units: [String: Int] = [:]
-                for id in s["order_ids"] as? [String] ?? [] {
-                    guard let o = orders[id] else { fail("\(label): order \(id) does not exist"); continue }
-                    if o["pickup_point_id"] as? String != pid { fail("\(label): order \(id) belongs to \(o["pickup_point_id"] ?? "?")") }
-                    if routeStopOf[id] != nil { fail("\(label): order \(id) is on two stops") }
-                    routeStopOf[id] = pid
-                    for l in lines(o) {
-                        units[l.sku, default: 0] += l.qty
-                        warehouseUnits[wid, default: [:]][l.sku, default: 0] += l.qty
-                    }
-                }
-                let load = crates(units, skus)
-                let reported = s["load"] as? Object ?? [:]
-                if load.total != int(reported["crates"]) || load.grams != int(reported["grams"])
-                    || load.byClass["ambient"] != int(reported["ambient"]) || load.byClass["chilled"] != int(reported["chilled"])
-                    || load.byClass["frozen"] != int(reported["frozen"]) {
-                    fail("\(label): load \(reported["crates"] ?? "?") crates / \(reported["grams"] ?? "?") g, the orders make \(load.total) crates / \(load.grams) g")
-                }
-                tripCrates += load.total
-                for (k, n) in load.byClass { warehouseCrates[wid, default: [:]][k, default: 0] += n }
-                tripGrams += load.grams
-                // Times.
-                guard let arrival = iso(s["arrival"]), let start = iso(s["service_start"]), let leave = iso(s["departure"]) else {
-                    fail("\(label): unreadable times")
-                    continue
-                }
-                let w = window(p["receiving_window"], day)
-                if arrival < clock { fail("\(label): arrives before leaving the previous stop") }
-                if start < arrival { fail("\(label): service starts before arrival") }
-                if start < w.from || start > w.to { fail("\(label): service starts at \(s["service_start"] ?? "?"), outside the window") }
-                if arrival > w.to { fail("\(label): arrives after the window closes") }
-                let service = (p["service"] as? Object) ?? defaultService
-                let need = int(service["fixed_seconds"]) + int(service["per_crate_seconds"]) * load.total
-                if leave - start < need { fail("\(label): \(leave - start) s of service, needs \(need) s") }
-                clock = leave
-            }
-            if ret < clock { fail("\(rid): returns before leaving the last stop") }
-            stopOrder[vid, default: []].append(seq)
-            if tripCrates > int(type["capacity_crates"]) { fail("\(rid): \(tripCrates) crates on a van for \(int(type["capacity_crates"]))") }
-            if tripGrams > int(type["capacity_kg"]) * 1000 { fail("\(rid): \(tripGrams) g on a van for \(int(type["capacity_kg"])) kg") }
+    /// One trip of plan.json: its van type and dock hours, each stop, and the van's capacity.
+    mutating func checkRoute(_ r: Object, _ tables: ScenarioTables, orders: [String: Object], day: Day, facts: inout RouteFacts) {
+        let rid = r["route_id"] as? String ?? "?"
+        let vid = r["vehicle_id"] as? String ?? "?"
+        let trip = int(r["trip"])
+        guard let (wid, type) = tables.types[r["vehicle_type_id"] as? String ?? ""], wid == r["warehouse_id"] as? String,
+              let wh = tables.warehouses[wid] else {
+            fail("\(rid): vehicle type \(r["vehicle_type_id"] ?? "?") is not a type of warehouse \(r["warehouse_id"] ?? "?")")
+            return
         }
+        facts.vehiclesOfType[str(type["id"]), default: []].insert(vid)
+        guard let dep = iso(r["departure"]), let ret = iso(r["return"]) else { fail("\(rid): unreadable departure or return"); return }
+        facts.vehicleTrips[vid, default: []].append((trip, dep, ret, type))
+        facts.departures[vid, default: [:]][trip] = str(r["departure"])
+        facts.tripNumbers[vid, default: []].append(trip)
+        let dock = window(wh["dock_hours"], day)
+        if dep < dock.from { fail("\(rid): departs before the dock opens") }
+        if ret > dock.to { fail("\(rid): returns after the dock closes") }
 
-        // Shifts, trips and fleet size.
-        for (vid, trips) in vehicleTrips {
+        var progress = TripProgress(clock: dep)
+        for (k, s) in (r["stops"] as? [Object] ?? []).enumerated() {
+            checkStop(s, number: k + 1, route: rid, warehouse: wid, type: type, tables, orders: orders, day: day,
+                      trip: &progress, facts: &facts)
+        }
+        if ret < progress.clock { fail("\(rid): returns before leaving the last stop") }
+        facts.stopOrder[vid, default: []].append(progress.sequence)
+        if progress.crates > int(type["capacity_crates"]) { fail("\(rid): \(progress.crates) crates on a van for \(int(type["capacity_crates"]))") }
+        if progress.grams > int(type["capacity_kg"]) * 1000 { fail("\(rid): \(progress.grams) g on a van for \(int(type["capacity_kg"])) kg") }
+    }
+
+    /// One stop: sequence, van class, load against its orders, times against window and service.
+    mutating func checkStop(_ s: Object, number: Int, route rid: String, warehouse wid: String, type: Object,
+                            _ tables: ScenarioTables, orders: [String: Object], day: Day,
+                            trip: inout TripProgress, facts: inout RouteFacts) {
+        report.stops += 1
+        let pid = s["pickup_point_id"] as? String ?? "?"
+        let label = "\(rid) stop \(number) (\(pid))"
+        trip.sequence.append("\(int(s["sequence"])):\(pid)")
+        if int(s["sequence"]) != number { fail("\(label): sequence \(int(s["sequence"])), expected \(number)") }
+        guard let p = tables.points[pid] else { fail("\(label): unknown pickup point"); return }
+        if rank(type["class"]) > rank(p["max_vehicle"]) { fail("\(label): a \(type["class"] ?? "?") van cannot reach it") }
+        // Load from the orders.
+        var units: [String: Int] = [:]
+        for id in s["order_ids"] as? [String] ?? [] {
+            guard let o = orders[id] else { fail("\(label): order \(id) does not exist"); continue }
+            if o["pickup_point_id"] as? String != pid { fail("\(label): order \(id) belongs to \(o["pickup_point_id"] ?? "?")") }
+            if facts.routeStopOf[id] != nil { fail("\(label): order \(id) is on two stops") }
+            facts.routeStopOf[id] = pid
+            for l in orderLines(o) {
+                units[l.sku, default: 0] += l.qty
+                facts.warehouseUnits[wid, default: [:]][l.sku, default: 0] += l.qty
+            }
+        }
+        let load = crates(units, tables.skus)
+        let reported = s["load"] as? Object ?? [:]
+        if load.total != int(reported["crates"]) || load.grams != int(reported["grams"])
+            || load.byClass["ambient"] != int(reported["ambient"]) || load.byClass["chilled"] != int(reported["chilled"])
+            || load.byClass["frozen"] != int(reported["frozen"]) {
+            fail("\(label): load \(reported["crates"] ?? "?") crates / \(reported["grams"] ?? "?") g, the orders make \(load.total) crates / \(load.grams) g")
+        }
+        trip.crates += load.total
+        for (k, n) in load.byClass { facts.warehouseCrates[wid, default: [:]][k, default: 0] += n }
+        trip.grams += load.grams
+        // Times.
+        guard let arrival = iso(s["arrival"]), let start = iso(s["service_start"]), let leave = iso(s["departure"]) else {
+            fail("\(label): unreadable times")
+            return
+        }
+        let w = window(p["receiving_window"], day)
+        if arrival < trip.clock { fail("\(label): arrives before leaving the previous stop") }
+        if start < arrival { fail("\(label): service starts before arrival") }
+        if start < w.from || start > w.to { fail("\(label): service starts at \(s["service_start"] ?? "?"), outside the window") }
+        if arrival > w.to { fail("\(label): arrives after the window closes") }
+        let service = (p["service"] as? Object) ?? tables.defaultService
+        let need = int(service["fixed_seconds"]) + int(service["per_crate_seconds"]) * load.total
+        if leave - start < need { fail("\(label): \(leave - start) s of service, needs \(need) s") }
+        trip.clock = leave
+    }
+
+    /// Shifts, trip numbers and reloads per van, and vans used per type within the fleet.
+    mutating func checkShifts(_ facts: RouteFacts, _ tables: ScenarioTables, day: Day) {
+        for (vid, trips) in facts.vehicleTrips {
             let ts = trips.sorted { $0.trip < $1.trip }
             let type = ts[0].type
             guard let shiftStart = day.local(type["shift_start"] as? String) else { fail("\(vid): unreadable shift start"); continue }
@@ -229,11 +236,14 @@ private struct Checker {
                 fail("\(vid): trip \(ts[k].trip) leaves before the reload after trip \(ts[k - 1].trip) is done")
             }
         }
-        for (tid, vs) in vehiclesOfType where vs.count > int(types[tid]!.type["count"]) {
-            fail("vehicle type \(tid): \(vs.count) vehicles used, the fleet has \(int(types[tid]!.type["count"]))")
+        for (tid, vs) in facts.vehiclesOfType where vs.count > int(tables.types[tid]!.type["count"]) {
+            fail("vehicle type \(tid): \(vs.count) vehicles used, the fleet has \(int(tables.types[tid]!.type["count"]))")
         }
+    }
 
-        // Handover sheets: every order exactly once over sheets and unassigned.
+    /// Each handover sheet lists existing orders of its own point with their customer and exact
+    /// lines; returns the sheet (pickup point) of each order listed.
+    mutating func checkHandoverSheets(orders: [String: Object]) -> [String: String] {
         var handed: [String: String] = [:]
         let sheets = (try? FileManager.default.contentsOfDirectory(atPath: out + "/handover")) ?? []
         for f in sheets.sorted() where f.hasSuffix(".csv") {
@@ -250,46 +260,45 @@ private struct Checker {
                 got[id, default: [:]][row["sku"] ?? "?", default: 0] += Int(row["qty"] ?? "") ?? -1
             }
             for (id, items) in got {
-                let want = Dictionary(lines(orders[id]!).map { ($0.sku, $0.qty) }, uniquingKeysWith: +)
+                let want = Dictionary(orderLines(orders[id]!).map { ($0.sku, $0.qty) }, uniquingKeysWith: +)
                 if items != want { fail("handover \(pid): order \(id) lists \(items), ordered \(want)") }
             }
         }
-        for id in orders.keys.sorted() {
-            let inSheet = handed[id] != nil, out = unassigned.contains(id)
-            if inSheet && out { fail("order \(id) is both in a handover sheet and unassigned") }
-            if !inSheet && !out { fail("order \(id) is neither in a handover sheet nor unassigned") }
-            if inSheet != (routeStopOf[id] != nil) { fail("order \(id): handover sheets and route stops disagree") }
-        }
+        return handed
+    }
 
-        // Pick lists.
+    /// Pick lists total what the routes of their warehouse carry, and all of them what was planned.
+    mutating func checkPickLists(_ tables: ScenarioTables, _ facts: RouteFacts, orders: [String: Object], unassigned: Set<String>) {
         var picked: [String: Int] = [:]
-        for wid in warehouses.keys.sorted() {
+        for wid in tables.warehouses.keys.sorted() {
             guard let rows = csv("\(out)/warehouses/\(fileName(wid))/pick-list.csv") else { continue }
             var listed: [String: Int] = [:]
             for row in rows where row["sku"] != "" {
                 let sku = row["sku"] ?? "?"
-                if skus[sku]?.temp != row["temperature"] { fail("pick list \(wid): \(sku) under the wrong temperature class") }
+                if tables.skus[sku]?.temp != row["temperature"] { fail("pick list \(wid): \(sku) under the wrong temperature class") }
                 let units = Int(row["units"] ?? "") ?? -1
                 listed[sku, default: 0] += units
                 picked[sku, default: 0] += max(0, units)
-                if let s = skus[sku], Int(row["full_crates"] ?? "") != units / s.perCrate || Int(row["loose_units"] ?? "") != units % s.perCrate {
+                if let s = tables.skus[sku], Int(row["full_crates"] ?? "") != units / s.perCrate || Int(row["loose_units"] ?? "") != units % s.perCrate {
                     fail("pick list \(wid): \(sku) full crates and loose units do not make \(units) units of \(s.perCrate) a crate")
                 }
             }
-            if listed != warehouseUnits[wid, default: [:]] { fail("pick list \(wid): totals differ from the orders on its routes") }
-            checkPickTotals(rows, warehouse: wid, crates: warehouseCrates[wid, default: [:]])
+            if listed != facts.warehouseUnits[wid, default: [:]] { fail("pick list \(wid): totals differ from the orders on its routes") }
+            checkPickTotals(rows, warehouse: wid, crates: facts.warehouseCrates[wid, default: [:]])
         }
         var ordered: [String: Int] = [:]
-        for (id, o) in orders where !unassigned.contains(id) { for l in lines(o) { ordered[l.sku, default: 0] += l.qty } }
+        for (id, o) in orders where !unassigned.contains(id) { for l in orderLines(o) { ordered[l.sku, default: 0] += l.qty } }
         if picked != ordered { fail("pick lists: totals over all warehouses differ from the ordered totals of planned orders") }
+    }
 
-        // Loading lists: the reverse of each trip's stops.
+    /// Loading lists: the reverse of each trip's stops, naming van and departure.
+    mutating func checkLoadingLists(_ facts: RouteFacts) {
         let vehicleDirs = ((try? FileManager.default.contentsOfDirectory(atPath: out + "/vehicles")) ?? []).map { $0.removingPercentEncoding ?? $0 }
-        for v in Set(vehicleDirs).subtracting(stopOrder.keys) { fail("vehicles/\(v): loading list for a vehicle without routes") }
-        for (vid, trips) in stopOrder {
+        for v in Set(vehicleDirs).subtracting(facts.stopOrder.keys) { fail("vehicles/\(v): loading list for a vehicle without routes") }
+        for (vid, trips) in facts.stopOrder {
             guard let rows = csv("\(out)/vehicles/\(fileName(vid))/loading-list.csv") else { continue }
-            let numbers = tripNumbers[vid]!
-            for row in rows where row["vehicle_id"] != vid || departures[vid]?[Int(row["trip"] ?? "") ?? 0] != row["departure"] {
+            let numbers = facts.tripNumbers[vid]!
+            for row in rows where row["vehicle_id"] != vid || facts.departures[vid]?[Int(row["trip"] ?? "") ?? 0] != row["departure"] {
                 fail("\(vid) trip \(row["trip"] ?? "?"): loading list names vehicle \(row["vehicle_id"] ?? "?") departing \(row["departure"] ?? "?")")
             }
             for (k, seq) in trips.enumerated() {
@@ -300,6 +309,54 @@ private struct Checker {
             }
         }
     }
+}
+
+private typealias SKUFacts = (temp: String, grams: Int, perCrate: Int)
+
+/// The scenario's SKUs, pickup points, warehouses and van types by id, as the checks look them up.
+private struct ScenarioTables {
+    var skus: [String: SKUFacts] = [:]
+    var points: [String: Object] = [:]
+    var types: [String: (warehouse: String, type: Object)] = [:]
+    var warehouses: [String: Object] = [:]
+    let defaultService: Object
+
+    init(_ scenario: Object) {
+        for s in scenario["skus"] as? [Object] ?? [] {
+            skus[str(s["id"])] = (str(s["temperature"]), int(s["weight_g"]), max(1, int(s["units_per_crate"])))
+        }
+        for p in scenario["pickup_points"] as? [Object] ?? [] { points[str(p["id"])] = p }
+        for w in scenario["warehouses"] as? [Object] ?? [] {
+            warehouses[str(w["id"])] = w
+            for t in w["vehicle_types"] as? [Object] ?? [] { types[str(t["id"])] = (str(w["id"]), t) }
+        }
+        defaultService = scenario["service"] as? Object ?? [:]
+    }
+}
+
+/// What the routes of plan.json carry, gathered for the checks of shifts, sheets and lists.
+private struct RouteFacts {
+    var routeStopOf: [String: String] = [:]              // order → pickup point of its stop
+    var stopOrder: [String: [[String]]] = [:]            // vehicle → trips → "seq:point"
+    var tripNumbers: [String: [Int]] = [:]
+    var vehicleTrips: [String: [(trip: Int, dep: Int, ret: Int, type: Object)]] = [:]
+    var vehiclesOfType: [String: Set<String>] = [:]
+    var warehouseUnits: [String: [String: Int]] = [:]
+    var warehouseCrates: [String: [String: Int]] = [:]  // warehouse → temperature class → crates of its stops
+    var departures: [String: [Int: String]] = [:]       // vehicle → trip → departure
+}
+
+/// A trip's running totals while its stops are checked.
+private struct TripProgress {
+    var crates = 0, grams = 0
+    /// When the van left the previous stop (the depot at first).
+    var clock: Int
+    /// "sequence:pickup point" of each stop.
+    var sequence: [String] = []
+}
+
+private func orderLines(_ o: Object) -> [(sku: String, qty: Int)] {
+    (o["lines"] as? [Object] ?? []).map { (str($0["sku"]), int($0["qty"])) }
 }
 
 extension Checker {
@@ -351,7 +408,7 @@ private func rank(_ c: Any?) -> Int { ["small", "medium", "large"].firstIndex(of
 /// Crates per temperature class = ⌈Σ qty / units_per_crate⌉ over the SKUs of the class, exact:
 /// with L the least common multiple of the class's units_per_crate, the fractional parts sum to
 /// (Σ r·L/u) / L, both in decimal big integers (base 10^9), since L outgrows 64 bits.
-private func crates(_ units: [String: Int], _ skus: [String: (temp: String, grams: Int, perCrate: Int)])
+private func crates(_ units: [String: Int], _ skus: [String: SKUFacts])
     -> (total: Int, byClass: [String: Int], grams: Int) {
     var whole: [String: Int] = ["ambient": 0, "chilled": 0, "frozen": 0]
     var parts: [String: [(r: Int, u: Int)]] = [:]

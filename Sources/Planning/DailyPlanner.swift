@@ -22,7 +22,7 @@ public struct PlanOptions: Sendable {
     /// Vans out of service (vehicle ids such as "VAN-M-3"): no new route uses them.
     public var unavailableVehicles: Set<String>
 
-    public init(seed: UInt64 = 1, solver: any RoutingSolver = HGSSolver(),
+    public init(seed: UInt64 = 1, solver: any RoutingSolver = MetaheuristicSolver(),
                 solverName: String = "iterated local search",
                 routingTimeLimit: Double? = nil, routingIterations: Int? = PlanOptions.defaultRoutingIterations,
                 allocationTimeLimit: Double = 30,
@@ -49,7 +49,8 @@ extension PlanOptions {
                     routingIterations: nil)
     }
 
-    /// Hybrid genetic search with `iterations` per warehouse; 0: the greedy construction alone.
+    /// The default solver (`MetaheuristicSolver`, iterated local search) with `iterations` per
+    /// warehouse; 0: the greedy construction alone.
     public static func routing(seed: UInt64 = 1, iterations: Int = defaultRoutingIterations) -> PlanOptions {
         iterations == 0 ? greedy(seed: seed) : PlanOptions(seed: seed, routingIterations: iterations)
     }
@@ -76,80 +77,72 @@ public enum DailyPlanner {
         let clock = DayClock(date: book.deliveryDate, timeZone: tz)
         let ctx = Context(scenario: scenario, clock: clock,
                           fleet: try Fleet.build(scenario: scenario, clock: clock, book: book, options: options))
-        var unassigned: [UnassignedOrder] = []
 
         // 1. Cut-off: orders completed after it belong to the next delivery day.
+        let (accepted, late) = ordersBeforeCutoff(book, ctx: ctx, timeZone: tz)
+        // 2. Aggregate.
+        let demands = Aggregation.demand(of: accepted, scenario: scenario)
+        // 3. Travel matrix over warehouses then pickup points.
+        let (matrix, snaps) = try ctx.travelMatrix(travel)
+        // 4. Drops per warehouse, and whether each warehouse can serve each point at all.
+        let (drops, why, lost) = try ctx.serviceability(of: demands, matrix: matrix)
+        // 5. Allocate.
+        let assignment = try allocate(ctx: ctx, demands: demands, why: why, lost: lost, matrix: matrix,
+                                      timeLimit: options.allocationTimeLimit)
+        let (assignments, unallocated) = ctx.pointAssignments(demands, assignment, why: why, matrix: matrix)
+        // 6. Route each warehouse.
+        let routing = try routeWarehouses(ctx: ctx, demands: demands, drops: drops, assignment: assignment,
+                                          matrix: matrix, options: options)
+
+        let routes = ctx.fleet.merge(kept: options.locked, new: routing.routes, scenario: scenario)
+        let unassigned = (late + unallocated + routing.unassigned).sorted { $0.orderId < $1.orderId }
+        var plan = ctx.assemble(routes: routes, assignments: assignments, allocation: allocationSummary(assignment, assignments),
+                                unassigned: unassigned, demands: demands, orders: book.orders.count,
+                                travel: travel.note + Self.snapNote(snaps), options: options)
+        plan.solver += routing.fallbacks.map { "; \($0)" }.joined()
+        return plan
+    }
+
+    /// The orders of the book that are not kept on locked routes, split at the cut-off: those
+    /// completed after it are reported as unassigned.
+    static func ordersBeforeCutoff(_ book: OrderBook, ctx: Context, timeZone tz: TimeZone)
+        -> (accepted: [Order], late: [UnassignedOrder]) {
         let cutoffClock = DayClock(date: book.deliveryDate.adding(days: -1), timeZone: tz)
-        let cutoff = cutoffClock.epochSeconds(at: scenario.cutoff.seconds)
-        var accepted: [Order] = []
+        let cutoff = cutoffClock.epochSeconds(at: ctx.scenario.cutoff.seconds)
+        var accepted: [Order] = [], late: [UnassignedOrder] = []
         for o in book.orders where !ctx.fleet.keptOrders.contains(o.orderId) {
             if o.completedAt.epochSeconds > cutoff {
-                unassigned.append(UnassignedOrder(
+                late.append(UnassignedOrder(
                     orderId: o.orderId, pickupPointId: o.pickupPointId,
-                    reason: "completed at \(o.completedAt.text), after the \(scenario.cutoff) cut-off of \(cutoffClock.date); it belongs to the next delivery day"))
+                    reason: "completed at \(o.completedAt.text), after the \(ctx.scenario.cutoff) cut-off of \(cutoffClock.date); it belongs to the next delivery day"))
             } else {
                 accepted.append(o)
             }
         }
+        return (accepted, late)
+    }
 
-        // 2. Aggregate.
-        let demands = Aggregation.demand(of: accepted, scenario: scenario)
-
-        // 3. Travel matrix over warehouses then pickup points.
-        let (matrix, snaps) = try ctx.travelMatrix(travel)
-
-        // 4. Drops per warehouse, and whether each warehouse can serve each point at all.
-        let (drops, why, lost) = try ctx.serviceability(of: demands, matrix: matrix)
-
-        // 5. Allocate.
-        let assignment = try allocate(ctx: ctx, demands: demands, why: why, lost: lost, matrix: matrix,
-                                      timeLimit: options.allocationTimeLimit)
-        var assignments: [PointAssignment] = []
-        for (i, d) in demands.enumerated() {
-            let p = scenario.pickupPoints[d.point]
-            let w = assignment.result.facilityOf[i]
-            assignments.append(PointAssignment(
-                pickupPointId: p.id, warehouseId: w.map { scenario.warehouses[$0].id },
-                previousWarehouseId: p.previousWarehouseId, estimatedCost: w.flatMap { assignment.costs[i][$0] }))
-            guard w == nil else { continue }
-            let reason: String
-            switch assignment.result.unassigned[i] ?? .capacity {
-            case .noAllowedFacility:
-                let nearest = scenario.warehouses.indices.min {
-                    matrix.duration($0, ctx.loc(point: d.point)) < matrix.duration($1, ctx.loc(point: d.point))
-                }!
-                let r = why[nearest][i].map { ctx.explain($0, point: d.point, warehouse: nearest) } ?? "no vehicle can serve it"
-                reason = "no warehouse can serve it; from the nearest, \(scenario.warehouses[nearest].id): \(r)"
-            case .capacity:
-                reason = "no warehouse that can serve it had sorting or fleet capacity left for its \(d.load.crates) crates"
-            }
-            for o in d.orders { unassigned.append(UnassignedOrder(orderId: o.orderId, pickupPointId: p.id, reason: reason)) }
-        }
-
-        // 6. Route each warehouse; the warehouses are independent, so they share the cores.
+    /// Routes of every warehouse, the orders the solver left out, and the fallbacks it reported
+    /// ("W-1: greedy construction: …"). The warehouses are independent, so they share the cores.
+    static func routeWarehouses(ctx: Context, demands: [PointDemand], drops: [[[Drop]]], assignment: Allocated,
+                                matrix: TravelMatrix, options: PlanOptions) throws
+        -> (routes: [PlannedRoute], unassigned: [UnassignedOrder], fallbacks: [String]) {
+        let scenario = ctx.scenario
         var problems: [(warehouse: Int, drops: [Drop], data: ProblemData)] = []
         for w in scenario.warehouses.indices {
             let mine = demands.indices.filter { assignment.result.facilityOf[$0] == w }.flatMap { drops[w][$0] }
             guard !mine.isEmpty else { continue }
             problems.append((w, mine, try ctx.problem(warehouse: w, drops: mine, matrix: matrix)))
         }
-        let parameters = SolveParameters(seed: options.seed, timeLimit: options.routingTimeLimit,
-                                         maxIterations: options.routingIterations)
-        let solved = Mutex([SolveResult?](repeating: nil, count: problems.count))
-        let solver = options.solver
-        let inputs = problems.map(\.data)
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { k in
-            let result = solver.solve(inputs[k], parameters: parameters)
-            solved.withLock { $0[k] = result }
-        }
-        let results = solved.withLock { $0 }
-        var routes: [PlannedRoute] = []
+        let results = solveInParallel(problems.map(\.data), options: options)
+        var routes: [PlannedRoute] = [], unassigned: [UnassignedOrder] = [], fallbacks: [String] = []
         for (k, (w, mine, data)) in problems.enumerated() {
-            let result = results[k]!
+            let result = results[k]
             let check = data.evaluate(result.solution)
             guard check.isFeasible else {
                 throw GeneralError(.planning, "the routing solver returned an infeasible plan for \(scenario.warehouses[w].id): \(check.violations.prefix(3).joined(separator: "; "))")
             }
+            if let reason = result.fallbackReason { fallbacks.append("\(scenario.warehouses[w].id): \(reason)") }
             for u in data.explainUnassigned(result.solution) {
                 let drop = mine[u.client]
                 let text = ctx.explain(u.reason, point: drop.point, warehouse: w)
@@ -159,16 +152,28 @@ public enum DailyPlanner {
             }
             routes += ctx.plannedRoutes(warehouse: w, solution: result.solution, data: data, drops: mine)
         }
+        return (routes, unassigned, fallbacks)
+    }
 
-        routes = ctx.fleet.merge(kept: options.locked, new: routes, scenario: scenario)
-        unassigned.sort { $0.orderId < $1.orderId }
-        let allocation = AllocationSummary(
+    /// One solve per problem, concurrently, results in the order of `problems`.
+    static func solveInParallel(_ problems: [ProblemData], options: PlanOptions) -> [SolveResult] {
+        let parameters = SolveParameters(seed: options.seed, timeLimit: options.routingTimeLimit,
+                                         maxIterations: options.routingIterations)
+        let solved = Mutex([SolveResult?](repeating: nil, count: problems.count))
+        let solver = options.solver
+        DispatchQueue.concurrentPerform(iterations: problems.count) { k in
+            let result = solver.solve(problems[k], parameters: parameters)
+            solved.withLock { $0[k] = result }
+        }
+        return solved.withLock { $0 }.map { $0! }
+    }
+
+    static func allocationSummary(_ assignment: Allocated, _ assignments: [PointAssignment]) -> AllocationSummary {
+        AllocationSummary(
             status: assignment.result.status == .optimal ? "optimal" : "feasible (time limit)",
             estimatedCost: assignments.reduce(0) { $0 + ($1.estimatedCost ?? 0) },
             pointsMoved: assignments.filter { a in a.warehouseId != nil && a.previousWarehouseId != nil && a.warehouseId != a.previousWarehouseId }.count,
             pointsNew: assignments.filter { $0.warehouseId != nil && $0.previousWarehouseId == nil }.count)
-        return ctx.assemble(routes: routes, assignments: assignments, allocation: allocation, unassigned: unassigned,
-                            demands: demands, orders: book.orders.count, travel: travel.note + Self.snapNote(snaps), options: options)
     }
 
     /// "; snapped to roads: median 8 m, max 212 m (PP-044)", or nothing when no point moved.
@@ -337,6 +342,38 @@ struct Context {
                 distance: distance, duration: duration, dimensions: 2)
         } catch {
             throw GeneralError(.planning, "\(wh.id): \(error)")
+        }
+    }
+
+    /// The allocation per pickup point, and the orders of the points it left without a warehouse.
+    func pointAssignments(_ demands: [PointDemand], _ assignment: DailyPlanner.Allocated, why: [[UnassignedReason?]],
+                          matrix: TravelMatrix) -> (assignments: [PointAssignment], unassigned: [UnassignedOrder]) {
+        var assignments: [PointAssignment] = [], unassigned: [UnassignedOrder] = []
+        for (i, d) in demands.enumerated() {
+            let p = scenario.pickupPoints[d.point]
+            let w = assignment.result.facilityOf[i]
+            assignments.append(PointAssignment(
+                pickupPointId: p.id, warehouseId: w.map { scenario.warehouses[$0].id },
+                previousWarehouseId: p.previousWarehouseId, estimatedCost: w.flatMap { assignment.costs[i][$0] }))
+            guard w == nil else { continue }
+            let reason = unallocatedReason(d, assignment.result.unassigned[i] ?? .capacity, why: why.map { $0[i] }, matrix: matrix)
+            for o in d.orders { unassigned.append(UnassignedOrder(orderId: o.orderId, pickupPointId: p.id, reason: reason)) }
+        }
+        return (assignments, unassigned)
+    }
+
+    /// Why the allocation gave point demand `d` no warehouse; `why`: per warehouse, why it cannot serve the point.
+    func unallocatedReason(_ d: PointDemand, _ cause: AssignmentResult.Unassigned, why: [UnassignedReason?],
+                           matrix: TravelMatrix) -> String {
+        switch cause {
+        case .noAllowedFacility:
+            let nearest = scenario.warehouses.indices.min {
+                matrix.duration($0, loc(point: d.point)) < matrix.duration($1, loc(point: d.point))
+            }!
+            let r = why[nearest].map { explain($0, point: d.point, warehouse: nearest) } ?? "no vehicle can serve it"
+            return "no warehouse can serve it; from the nearest, \(scenario.warehouses[nearest].id): \(r)"
+        case .capacity:
+            return "no warehouse that can serve it had sorting or fleet capacity left for its \(d.load.crates) crates"
         }
     }
 

@@ -37,8 +37,38 @@ public enum PlanDocuments {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]  // sorted: byte-stable output (key order is otherwise hash order)
         files.append(OutputFile(path: "plan.json", contents: try encoder.encode(plan) + Data("\n".utf8)))
+        files.append(routesCSV(plan, points: pts))
+        var unassigned = CSV(["order_id", "pickup_point_id", "reason"])
+        for u in plan.unassigned { unassigned.row([u.orderId, u.pickupPointId, u.reason]) }
+        files.append(unassigned.file("unassigned.csv"))
+        files.append(OutputFile(path: "routes.geojson", contents: Data(try geoJSON(plan: plan, scenario: scenario, paths: paths).utf8)))
 
-        // routes.csv: one row per stop.
+        // Per warehouse: batch pick list and sort sheet.
+        var pickLists: [String: PickList] = [:]
+        for wh in scenario.warehouses {
+            let rs = plan.routes.filter { $0.warehouseId == wh.id }
+            let list = PickList(routes: rs, orders: byId, skus: skus)
+            pickLists[wh.id] = list
+            files.append(pickListCSV(list, path: DocumentPath.warehouse(wh.id, "pick-list.csv")))
+            files.append(pickListJSON(list, warehouse: wh.id, date: plan.deliveryDate, path: DocumentPath.warehouse(wh.id, "pick-list.json")))
+            files.append(sortSheetCSV(rs, points: pts, path: DocumentPath.warehouse(wh.id, "sort-sheet.csv")))
+        }
+        for (v, trips) in tripsByVehicle(plan) {
+            files.append(loadingListCSV(vehicle: v, trips: trips, points: pts))
+        }
+        // Per pickup point: handover sheet, customer → items.
+        let sheets = HandoverSheet.all(plan: plan, scenario: scenario, orders: byId)
+        for h in sheets {
+            files.append(handoverCSV(h, skus: skus))
+            files.append(OutputFile(path: DocumentPath.handover(h.point.id, ext: "txt"),
+                                    contents: Data(printableHandover(h, skus: skus, date: plan.deliveryDate).utf8)))
+        }
+        files += PrintPages.render(plan: plan, scenario: scenario, pickLists: pickLists, handovers: sheets)
+        return files
+    }
+
+    /// routes.csv: one row per stop.
+    static func routesCSV(_ plan: Plan, points pts: [String: PickupPoint]) -> OutputFile {
         var routes = CSV(["route_id", "warehouse_id", "vehicle_id", "vehicle_type_id", "trip", "sequence", "pickup_point_id",
                           "pickup_point_name", "address", "lon", "lat", "window_from", "window_to", "arrival", "service_start",
                           "departure", "orders", "crates", "ambient", "chilled", "frozen", "kg", "leg_distance_m", "leg_duration_s"])
@@ -51,70 +81,52 @@ public enum PlanDocuments {
                             "\(s.load.chilled)", "\(s.load.frozen)", kg(s.load.grams), "\(s.legDistanceM)", "\(s.legDurationS)"])
             }
         }
-        files.append(routes.file("routes.csv"))
+        return routes.file("routes.csv")
+    }
 
-        var unassigned = CSV(["order_id", "pickup_point_id", "reason"])
-        for u in plan.unassigned { unassigned.row([u.orderId, u.pickupPointId, u.reason]) }
-        files.append(unassigned.file("unassigned.csv"))
-
-        files.append(OutputFile(path: "routes.geojson", contents: Data(try geoJSON(plan: plan, scenario: scenario, paths: paths).utf8)))
-
-        // Per warehouse: batch pick list and sort sheet.
-        var pickLists: [String: PickList] = [:]
-        for wh in scenario.warehouses {
-            let rs = plan.routes.filter { $0.warehouseId == wh.id }
-            let list = PickList(routes: rs, orders: byId, skus: skus)
-            pickLists[wh.id] = list
-            files.append(pickListCSV(list, path: DocumentPath.warehouse(wh.id, "pick-list.csv")))
-            files.append(pickListJSON(list, warehouse: wh.id, date: plan.deliveryDate, path: DocumentPath.warehouse(wh.id, "pick-list.json")))
-
-            var sort = CSV(["vehicle_id", "trip", "departure", "sequence", "pickup_point_id", "pickup_point_name", "address", "arrival",
-                            "orders", "ambient", "chilled", "frozen", "crates", "kg"])
-            for r in rs {
-                for s in r.stops {
-                    let p = pts[s.pickupPointId]!
-                    sort.row([r.vehicleId, "\(r.trip)", r.departure, "\(s.sequence)", p.id, p.name, p.address, s.arrival,
-                              "\(s.orderIds.count)", "\(s.load.ambient)", "\(s.load.chilled)", "\(s.load.frozen)", "\(s.load.crates)",
-                              kg(s.load.grams)])
-                }
+    /// A warehouse's sort sheet: its stops route by route, in stop order.
+    static func sortSheetCSV(_ routes: [PlannedRoute], points pts: [String: PickupPoint], path: String) -> OutputFile {
+        var sort = CSV(["vehicle_id", "trip", "departure", "sequence", "pickup_point_id", "pickup_point_name", "address", "arrival",
+                        "orders", "ambient", "chilled", "frozen", "crates", "kg"])
+        for r in routes {
+            for s in r.stops {
+                let p = pts[s.pickupPointId]!
+                sort.row([r.vehicleId, "\(r.trip)", r.departure, "\(s.sequence)", p.id, p.name, p.address, s.arrival,
+                          "\(s.orderIds.count)", "\(s.load.ambient)", "\(s.load.chilled)", "\(s.load.frozen)", "\(s.load.crates)",
+                          kg(s.load.grams)])
             }
-            files.append(sort.file(DocumentPath.warehouse(wh.id, "sort-sheet.csv")))
         }
+        return sort.file(path)
+    }
 
-        // Per vehicle: loading list, each trip in reverse stop order (last drop loaded first); the
-        // van and the trip's departure are on every row, so a printed page names its van.
-        for (v, trips) in tripsByVehicle(plan) {
-            var load = CSV(["vehicle_id", "vehicle_type_id", "trip", "departure", "load_order", "sequence", "pickup_point_id",
-                            "pickup_point_name", "ambient", "chilled", "frozen", "crates", "kg", "orders"])
-            for r in trips {
-                for (k, s) in r.loadOrder.enumerated() {
-                    load.row([v, r.vehicleTypeId, "\(r.trip)", r.departure, "\(k + 1)", "\(s.sequence)", s.pickupPointId,
-                              pts[s.pickupPointId]!.name, "\(s.load.ambient)", "\(s.load.chilled)", "\(s.load.frozen)",
-                              "\(s.load.crates)", kg(s.load.grams), "\(s.orderIds.count)"])
-                }
+    /// A van's loading list, each trip in reverse stop order (last drop loaded first); the van and
+    /// the trip's departure are on every row, so a printed page names its van.
+    static func loadingListCSV(vehicle v: String, trips: [PlannedRoute], points pts: [String: PickupPoint]) -> OutputFile {
+        var load = CSV(["vehicle_id", "vehicle_type_id", "trip", "departure", "load_order", "sequence", "pickup_point_id",
+                        "pickup_point_name", "ambient", "chilled", "frozen", "crates", "kg", "orders"])
+        for r in trips {
+            for (k, s) in r.loadOrder.enumerated() {
+                load.row([v, r.vehicleTypeId, "\(r.trip)", r.departure, "\(k + 1)", "\(s.sequence)", s.pickupPointId,
+                          pts[s.pickupPointId]!.name, "\(s.load.ambient)", "\(s.load.chilled)", "\(s.load.frozen)",
+                          "\(s.load.crates)", kg(s.load.grams), "\(s.orderIds.count)"])
             }
-            files.append(load.file(DocumentPath.vehicle(v, "loading-list.csv")))
         }
+        return load.file(DocumentPath.vehicle(v, "loading-list.csv"))
+    }
 
-        // Per pickup point: handover sheet, customer → items.
-        let sheets = HandoverSheet.all(plan: plan, scenario: scenario, orders: byId)
-        for h in sheets {
-            var sheet = CSV(["customer_id", "order_id", "group_id", "sku", "name", "temperature", "qty", "vehicle_id", "arrival"])
-            let visitOf = Dictionary(uniqueKeysWithValues: h.visits.flatMap { v in v.stop.orderIds.map { ($0, v) } })
-            for o in h.orders {
-                let v = visitOf[o.orderId]!
-                for l in o.lines {
-                    let sku = skus[l.sku]!
-                    sheet.row([o.customerId, o.orderId, o.groupId, l.sku, sku.name, sku.temperature.rawValue, "\(l.qty)",
-                               v.route.vehicleId, v.stop.arrival])
-                }
+    /// A pickup point's handover sheet as CSV: one row per order line, with the van that brings it.
+    static func handoverCSV(_ h: HandoverSheet, skus: [String: SKU]) -> OutputFile {
+        var sheet = CSV(["customer_id", "order_id", "group_id", "sku", "name", "temperature", "qty", "vehicle_id", "arrival"])
+        let visitOf = Dictionary(uniqueKeysWithValues: h.visits.flatMap { v in v.stop.orderIds.map { ($0, v) } })
+        for o in h.orders {
+            let v = visitOf[o.orderId]!
+            for l in o.lines {
+                let sku = skus[l.sku]!
+                sheet.row([o.customerId, o.orderId, o.groupId, l.sku, sku.name, sku.temperature.rawValue, "\(l.qty)",
+                           v.route.vehicleId, v.stop.arrival])
             }
-            files.append(sheet.file(DocumentPath.handover(h.point.id, ext: "csv")))
-            files.append(OutputFile(path: DocumentPath.handover(h.point.id, ext: "txt"),
-                                    contents: Data(printableHandover(h, skus: skus, date: plan.deliveryDate).utf8)))
         }
-        files += PrintPages.render(plan: plan, scenario: scenario, pickLists: pickLists, handovers: sheets)
-        return files
+        return sheet.file(DocumentPath.handover(h.point.id, ext: "csv"))
     }
 
     /// Pick list rows per SKU, each temperature class closed by a total row (empty `sku`), the
@@ -165,7 +177,7 @@ public enum PlanDocuments {
         var head = [heading, "团长 Leader: \(p.leader.name)\(p.leader.phone.map { "  \($0)" } ?? "")", "地址 Address: \(p.address)"]
         for v in h.visits {
             let l = v.stop.load
-            head.append("车辆 Van \(v.route.vehicleId): arrives \(clock(v.stop.arrival)), \(v.stop.orderIds.count) orders, "
+            head.append("车辆 Van \(v.route.vehicleId): arrives \(clock(v.stop.arrival)), \(PlanSummary.counted(v.stop.orderIds.count, "order")), "
                         + "\(l.crates) crates (ambient \(l.ambient), chilled \(l.chilled), frozen \(l.frozen))")
         }
         var blocks: [[String]] = []
@@ -310,12 +322,14 @@ extension PlanDocuments {
     public static func inventory(_ files: [OutputFile]) -> String {
         let top = files.map(\.path).filter { !$0.contains("/") }
         func count(_ suffix: String, _ name: String) -> String {
-            "\(files.filter { $0.path.hasSuffix(suffix) }.count) \(name)"
+            PlanSummary.counted(files.filter { $0.path.hasSuffix(suffix) }.count, name)
         }
-        return (top + [count("pick-list.csv", "pick lists"), count("sort-sheet.csv", "sort sheets"),
-                       count("loading-list.csv", "loading lists"),
-                       "\(files.filter { $0.path.hasPrefix("handover/") && $0.path.hasSuffix(".csv") }.count) handover sheets (csv + txt)",
-                       "\(files.filter { $0.path.hasPrefix("print/") }.count) printable pages (print/index.html)"])
+        let handover = files.filter { $0.path.hasPrefix("handover/") && $0.path.hasSuffix(".csv") }.count
+        let pages = files.filter { $0.path.hasPrefix("print/") }.count
+        return (top + [count("pick-list.csv", "pick list"), count("sort-sheet.csv", "sort sheet"),
+                       count("loading-list.csv", "loading list"),
+                       PlanSummary.counted(handover, "handover sheet") + " (csv + txt)",
+                       PlanSummary.counted(pages, "printable page") + " (print/index.html)"])
             .joined(separator: ", ")
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every error a user can see, from the CLI (message + exit code) and over HTTP (a JSON problem
 /// document, RFC 9457). One table of kinds gives both, so they never drift apart.
 public enum ErrorKind: String, Sendable, Codable, CaseIterable {
@@ -56,6 +58,9 @@ public protocol LastmileError: Error, CustomStringConvertible {
     var detail: String { get }
     /// The field at fault as a path (`lines[2].qty`), when there is one.
     var field: String? { get }
+    /// The error as an HTTP problem document. A requirement, so that a batch's per-item list
+    /// (`InputErrors`) is kept when the error is held as `any LastmileError`.
+    var problem: ProblemDocument { get }
 }
 
 extension LastmileError {
@@ -134,6 +139,28 @@ public struct GeneralError: LastmileError, Equatable {
     public init(_ kind: ErrorKind, _ detail: String) {
         self.kind = kind
         self.detail = detail
+    }
+
+    /// The one message for an input file that is not there (exit 66, HTTP 404), whichever command reads it.
+    public static func noSuchFile(_ path: String) -> GeneralError { GeneralError(.notFound, "\(path): no such file") }
+
+    /// Throws `noSuchFile` unless `path` names an existing file or directory.
+    public static func requireInput(_ path: String) throws(GeneralError) {
+        guard FileManager.default.fileExists(atPath: path) else { throw noSuchFile(path) }
+    }
+
+    /// Any error as one with a kind, so that every error reaches the exit-code table: a
+    /// `LastmileError` as it is; Foundation's "no such file" as `noSuchFile`; anything else
+    /// (a database that cannot be opened, a bug) as `internal` with the error's own words.
+    public static func classifying(_ error: any Error) -> any LastmileError {
+        if let e = error as? any LastmileError { return e }
+        let ns = error as NSError
+        let missing = (ns.domain == NSCocoaErrorDomain && [NSFileNoSuchFileError, NSFileReadNoSuchFileError].contains(ns.code))
+            || (ns.domain == NSPOSIXErrorDomain && ns.code == Int(ENOENT))
+        if missing, let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path {
+            return noSuchFile(path)
+        }
+        return GeneralError(.internal, "internal error: \(error)")
     }
 }
 

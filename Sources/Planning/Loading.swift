@@ -1,16 +1,33 @@
 import Foundation
 import RoadNetwork
 
+/// scenario.json parsed once: the planner's scenario and the JSON tree, from which `lastmile
+/// simulate` and `lastmile allocate` read their own sections (`simulation`, `variants`,
+/// `network_design`) with the same positioned errors.
+public struct ScenarioDocument: Sendable {
+    /// The path as given (errors name it).
+    public var file: String
+    public var root: JSONNode
+    public var scenario: Scenario
+
+    /// The top-level object's fields.
+    public func top() throws(InputError) -> Fields { try Fields(root, path: "", file: file) }
+}
+
 /// Reads and validates scenario.json. The first problem is reported precisely (file, line,
 /// field); a scenario is edited by hand and fixed one error at a time.
 public enum ScenarioLoader {
     /// `path` is scenario.json or a directory holding it. Errors name the file as given.
     public static func load(path: String) throws -> (scenario: Scenario, file: String) {
+        let document = try loadDocument(path: path)
+        return (document.scenario, document.file)
+    }
+
+    /// The scenario and the parsed file, for the commands that read more sections of it.
+    public static func loadDocument(path: String) throws -> ScenarioDocument {
         let file = resolve(path)
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw GeneralError(.notFound, "\(file): no such file")
-        }
-        return (try parse(Array(data), file: file), file)
+        guard let data = FileManager.default.contents(atPath: file) else { throw GeneralError.noSuchFile(file) }
+        return try parseDocument(Array(data), file: file)
     }
 
     /// orders.jsonl beside scenario.json.
@@ -37,12 +54,21 @@ public enum ScenarioLoader {
     public static let extensionSections = ["simulation", "variants", "network_design"]
 
     public static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> Scenario {
+        try parseDocument(bytes, file: file).scenario
+    }
+
+    /// Parses the JSON once; the scenario is read from the tree, which the document keeps.
+    public static func parseDocument(_ bytes: [UInt8], file: String) throws(InputError) -> ScenarioDocument {
         let root: JSONNode
         do {
             root = try JSONParser.parse(bytes)
         } catch {
             throw InputError(file: file, line: error.line, "malformed JSON: \(error.message) (column \(error.column))")
         }
+        return ScenarioDocument(file: file, root: root, scenario: try scenario(root, file: file))
+    }
+
+    static func scenario(_ root: JSONNode, file: String) throws(InputError) -> Scenario {
         let o = try Fields(root, path: "", file: file)
         try o.rejectUnknown(keys)
         let tzName = try o.string("time_zone")
@@ -164,9 +190,7 @@ public enum ScenarioLoader {
 /// line is reported (its first problem), so a whole export can be fixed in one pass.
 public enum OrderLoader {
     public static func load(path: String, scenario: Scenario) throws -> OrderBook {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GeneralError(.notFound, "\(path): no such file")
-        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw GeneralError.noSuchFile(path) }
         return try parse(Array(data), file: path, scenario: scenario)
     }
 

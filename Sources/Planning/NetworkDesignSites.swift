@@ -68,27 +68,11 @@ public struct NetworkDesignDeclarations: Sendable {
     /// Ids of the file's own `warehouses`, in order (a variant's world may have others).
     public var fileWarehouses: [String]
 
-    /// scenario.json (or its directory): the scenario, the file's path and its declarations.
-    public static func load(path: String) throws -> (scenario: Scenario, file: String, declarations: NetworkDesignDeclarations) {
-        let file = ScenarioLoader.resolve(path)
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw GeneralError(.notFound, "\(file): no such file")
-        }
-        let bytes = Array(data)
-        let scenario = try ScenarioLoader.parse(bytes, file: file)
-        return (scenario, file, try parse(bytes, file: file, scenario: scenario))
-    }
-
-    /// Reads the declarations of scenario.json; `scenario` is the scenario parsed from the same
-    /// bytes (ids of candidate sites must be new, their vehicle type ids too).
-    public static func parse(_ bytes: [UInt8], file: String, scenario: Scenario) throws(InputError) -> NetworkDesignDeclarations {
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(bytes)
-        } catch {
-            throw InputError(file: file, line: error.line, "malformed JSON: \(error.message) (column \(error.column))")
-        }
-        let top = try Fields(root, path: "", file: file)
+    /// Reads the declarations of scenario.json (ids of candidate sites must be new to the
+    /// document's scenario, their vehicle type ids too).
+    public static func read(_ document: ScenarioDocument) throws(InputError) -> NetworkDesignDeclarations {
+        let (scenario, file) = (document.scenario, document.file)
+        let top = try document.top()
         var out = NetworkDesignDeclarations(file: file, candidates: [], statuses: [], sectionLine: nil,
                                             fileWarehouses: scenario.warehouses.map(\.id))
         var seenIds = Dictionary(scenario.warehouses.enumerated().map { ($1.id, "warehouses[\($0)]") }) { a, _ in a }

@@ -1,8 +1,11 @@
 /// The daily plan as a value: what plan.json holds (snake_case), and everything the other
 /// documents and the terminal summary are made from (with the scenario and the orders).
-/// Money in cents, distances in metres, durations in seconds, times ISO 8601 with offset.
+/// Money in cents, distances in metres, durations in seconds, times ISO 8601 with offset; every
+/// field with a unit names it (`cost_cents`, `distance_m`, `duration_s`).
 public struct Plan: Codable, Sendable, Equatable {
-    public var format = "lastmile-plan/1"
+    /// 2: money fields renamed with `_cents`.
+    public static let currentFormat = "lastmile-plan/2"
+    public var format = Plan.currentFormat
     public var scenario: String
     public var city: String
     public var deliveryDate: CalendarDate
@@ -115,7 +118,8 @@ public struct PlannedRoute: Codable, Sendable, Equatable {
     public var cost: Int
 
     enum CodingKeys: String, CodingKey {
-        case trip, departure, stops, load, cost
+        case trip, departure, stops, load
+        case cost = "cost_cents"
         case routeId = "route_id"
         case warehouseId = "warehouse_id"
         case vehicleId = "vehicle_id"
@@ -149,7 +153,7 @@ public struct PointAssignment: Codable, Sendable, Equatable {
         case pickupPointId = "pickup_point_id"
         case warehouseId = "warehouse_id"
         case previousWarehouseId = "previous_warehouse_id"
-        case estimatedCost = "estimated_cost"
+        case estimatedCost = "estimated_cost_cents"
     }
 }
 
@@ -175,7 +179,8 @@ public struct WarehouseSummary: Codable, Sendable, Equatable {
     public var unassignedOrders: Int
 
     enum CodingKeys: String, CodingKey {
-        case orders, crates, kg, vehicles, trips, stops, cost
+        case orders, crates, kg, vehicles, trips, stops
+        case cost = "cost_cents"
         case warehouseId = "warehouse_id"
         case pickupPoints = "pickup_points"
         case sortingCapacityCrates = "sorting_capacity_crates"
@@ -183,7 +188,7 @@ public struct WarehouseSummary: Codable, Sendable, Equatable {
         case onTimeStops = "on_time_stops"
         case distanceM = "distance_m"
         case durationS = "duration_s"
-        case fixedCost = "fixed_cost"
+        case fixedCost = "fixed_cost_cents"
         case unassignedOrders = "unassigned_orders"
     }
 }
@@ -209,15 +214,16 @@ public struct Totals: Codable, Sendable, Equatable {
     public var costPerOrder: Int
 
     enum CodingKeys: String, CodingKey {
-        case orders, vehicles, trips, stops, crates, kg, cost
+        case orders, vehicles, trips, stops, crates, kg
+        case cost = "cost_cents"
         case ordersPlanned = "orders_planned"
         case ordersUnassigned = "orders_unassigned"
         case pickupPoints = "pickup_points"
         case onTimeStops = "on_time_stops"
         case distanceM = "distance_m"
         case durationS = "duration_s"
-        case fixedCost = "fixed_cost"
-        case costPerOrder = "cost_per_order"
+        case fixedCost = "fixed_cost_cents"
+        case costPerOrder = "cost_per_order_cents"
     }
 }
 
@@ -234,8 +240,13 @@ public struct AllocationSummary: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case status
-        case estimatedCost = "estimated_cost"
+        case estimatedCost = "estimated_cost_cents"
         case pointsMoved = "points_moved"
         case pointsNew = "points_new"
     }
+}
+
+/// The `format` field alone, to say which format a stored plan.json was written in.
+public struct PlanFormat: Decodable, Sendable {
+    public var format: String
 }

@@ -19,15 +19,20 @@ public enum PlanSummary {
                      tenths(t.durationS, per: 3600), yuan(t.cost), yuan(t.fixedCost),
                      t.ordersPlanned > 0 ? yuan(t.costPerOrder) : "–", "\(t.onTimeStops)/\(t.stops)", group(t.ordersUnassigned)])
         var out = aligned(header: header, rows: Array(rows.dropLast()), footer: rows.last)
-        out.insert("Plan \(plan.scenario) (\(plan.city)), delivery \(plan.deliveryDate): \(group(t.orders)) orders, "
+        out.insert("Plan \(plan.scenario) (\(plan.city)), delivery \(plan.deliveryDate): \(counted(t.orders, "order")), "
                    + "\(group(t.ordersPlanned)) planned, \(group(t.ordersUnassigned)) unassigned", at: 0)
         out.insert("travel times: \(plan.travelTimes)", at: 1)
-        out.insert("allocation (GLPK): \(plan.allocation.status); \(plan.allocation.pointsMoved) pickup point"
-                   + "\(plan.allocation.pointsMoved == 1 ? "" : "s") moved from yesterday's warehouse, \(plan.allocation.pointsNew) new", at: 2)
+        out.insert("allocation (GLPK): \(plan.allocation.status); \(counted(plan.allocation.pointsMoved, "pickup point")) moved "
+                   + "from yesterday's warehouse, \(plan.allocation.pointsNew) new", at: 2)
         out.insert("routing: \(plan.solver), seed \(plan.seed)", at: 3)
         out.insert("", at: 4)
         out += unassignedLines(plan)
         return out.joined(separator: "\n")
+    }
+
+    /// "1 order", "2 orders", "8,000 orders": the count grouped, the noun in the number it needs.
+    public static func counted(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(group(n)) \(n == 1 ? singular : plural ?? singular + "s")"
     }
 
     /// A text table: the first column left-aligned, the others right-aligned; a rule under the

@@ -27,7 +27,7 @@ public enum RoadNetworkError: Error, Equatable, CustomStringConvertible, Sendabl
 
     public var description: String {
         switch self {
-        case let .fileNotFound(path, what): "\(path): \(what) file not found"
+        case let .fileNotFound(path, _): "\(path): no such file"
         case let .malformed(path, reason): "\(path): \(reason)"
         case let .noRoads(path): "\(path): no road usable by this vehicle"
         case let .pointTooFarFromRoad(id, c, d, limit):

@@ -4,21 +4,64 @@ import Foundation
 /// the edge-based turn graph with restrictions and turn costs, keep the largest strongly
 /// connected component, contract it.
 enum GraphBuilder {
+    /// Turn restrictions by via node index: (only-turn, from way, to way).
+    typealias Restrictions = [Int32: [(only: Bool, from: Int32, to: Int32)]]
+
     static func build(_ c: OSMCollector, path: String) throws -> RoadGraph {
         let started = Date()
-        let p = c.profile
-        let n = c.nodeIDs.count
-        let wayCount = c.wayIDs.count
         var stats = ImportStats()
         stats.osmNodes = c.osmNodeCount
         stats.osmWays = c.osmWayCount
         stats.osmRelations = c.osmRelationCount
-        stats.routableWays = wayCount
+        stats.routableWays = c.wayIDs.count
         stats.missingNodeRefs = c.missingNodeRefs
-        guard wayCount > 0 else { throw RoadNetworkError.noRoads(path: path) }
+        guard c.wayIDs.count > 0 else { throw RoadNetworkError.noRoads(path: path) }
 
-        // Which restriction via nodes matter, by node index.
-        var restrictionsAt: [Int32: [(only: Bool, from: Int32, to: Int32)]] = [:]
+        let restrictionsAt = restrictionsByViaNode(c, stats: &stats)
+        let isGraphNode = graphNodes(c, restrictionsAt: restrictionsAt)
+        let edges = Edges(c, isGraphNode: isGraphNode)
+        guard edges.count > 0 else { throw RoadNetworkError.noRoads(path: path) }
+        let segments = Segments(edges)
+        let turns = Turns(c, edges: edges, segments: segments, restrictionsAt: restrictionsAt)
+        for (v, rs) in restrictionsAt {
+            if isGraphNode[Int(v)] { stats.restrictionsApplied += rs.count } else { stats.restrictionsIgnored += rs.count }
+        }
+
+        // Largest strongly connected component of the turn graph.
+        let component = largestSCC(nodeCount: segments.count, tails: turns.tail, heads: turns.head)
+        var newSegment = [Int32](repeating: -1, count: segments.count)
+        var keptSegments: [Int] = []
+        for d in 0..<segments.count where component[d] {
+            newSegment[d] = Int32(keptSegments.count)
+            keptSegments.append(d)
+        }
+        guard !keptSegments.isEmpty else { throw RoadNetworkError.noRoads(path: path) }
+        var g = RoadGraph(
+            lat: [], lon: [], geometryFirst: [0], geometry: [], directedOf: [], directedEdge: [],
+            cost: [], length: [], turnFirst: [], turnHead: [], turnCost: [], reverseTurnFirst: [],
+            reverseTurnTail: [], reverseTurnCost: [], ch: ContractionHierarchy(), stats: stats)
+        let (newEdge, newNode) = copyKeptEdges(c, edges, segments, kept: keptSegments, into: &g)
+        copyKeptSegments(c, segments, kept: keptSegments, newEdge: newEdge, newNode: newNode, into: &g)
+        let kept = keptTurns(turns, newSegment: newSegment)
+        g.stats.turnsKept = kept.tail.count
+        let m = keptSegments.count
+        (g.turnFirst, g.turnHead, g.turnCost) = csr(nodeCount: m, from: kept.tail, to: kept.head, value: kept.cost)
+        (g.reverseTurnFirst, g.reverseTurnTail, g.reverseTurnCost) = csr(nodeCount: m, from: kept.head, to: kept.tail, value: kept.cost)
+
+        // Contraction: a turn arc costs its own penalty plus driving the edge turned into.
+        let contracting = Date()
+        g.stats.graphSeconds = contracting.timeIntervalSince(started)
+        let weights = (0..<kept.tail.count).map { kept.cost[$0] + g.cost[Int(kept.head[$0])] }
+        let lengths = kept.head.map { g.length[Int($0)] }
+        g.ch = ContractionHierarchy.build(nodeCount: m, tails: kept.tail, heads: kept.head, weights: weights, lengths: lengths)
+        g.stats.shortcuts = g.ch.shortcuts
+        g.stats.contractSeconds = Date().timeIntervalSince(contracting)
+        return g
+    }
+
+    /// Restrictions whose via node and ways were read; the others are counted as ignored.
+    static func restrictionsByViaNode(_ c: OSMCollector, stats: inout ImportStats) -> Restrictions {
+        var restrictionsAt: Restrictions = [:]
         for r in c.restrictions {
             guard let v = c.nodeIndex[r.viaNode], let f = c.wayIndexByID[r.fromWay], let t = c.wayIndexByID[r.toWay] else {
                 stats.restrictionsIgnored += 1
@@ -27,11 +70,14 @@ enum GraphBuilder {
             restrictionsAt[v, default: []].append((r.only, f, t))
         }
         stats.restrictionsIgnored += c.unsupportedRestrictions
+        return restrictionsAt
+    }
 
-        // Graph nodes: way ends, nodes shared by two ways (or used twice), barriers, via nodes.
-        var uses = [UInt8](repeating: 0, count: n)
-        var isGraphNode = [Bool](repeating: false, count: n)
-        for w in 0..<wayCount {
+    /// Graph nodes: way ends, nodes shared by two ways (or used twice), barriers, via nodes.
+    static func graphNodes(_ c: OSMCollector, restrictionsAt: Restrictions) -> [Bool] {
+        var uses = [UInt8](repeating: 0, count: c.nodeIDs.count)
+        var isGraphNode = [Bool](repeating: false, count: c.nodeIDs.count)
+        for w in 0..<c.wayIDs.count {
             let a = Int(c.wayRefFirst[w]), b = Int(c.wayRefFirst[w + 1])
             for i in a..<b {
                 let v = Int(c.wayRefs[i])
@@ -43,173 +89,30 @@ enum GraphBuilder {
         }
         for v in c.barrierNodes where uses[Int(v)] > 0 { isGraphNode[Int(v)] = true }
         for v in restrictionsAt.keys where uses[Int(v)] > 0 { isGraphNode[Int(v)] = true }
+        return isGraphNode
+    }
 
-        // Edges: way pieces between graph nodes.
-        var edgeWay: [Int32] = []
-        var geomFirst: [Int32] = [0]
-        var geom: [Int32] = []
-        var edgeLength: [Double] = []
-        var forwardSeconds: [Double] = []  // < 0: not driveable this way
-        var backwardSeconds: [Double] = []
-        for w in 0..<wayCount {
-            let a = Int(c.wayRefFirst[w]), b = Int(c.wayRefFirst[w + 1])
-            var start = a
-            for i in (a + 1)..<b where isGraphNode[Int(c.wayRefs[i])] {
-                var len = 0.0
-                var signals = 0
-                for j in start..<i {
-                    let u = Int(c.wayRefs[j]), v = Int(c.wayRefs[j + 1])
-                    len += haversine(c.lat[u], c.lon[u], c.lat[v], c.lon[v])
-                    if j > start && c.signalNodes.contains(Int32(u)) { signals += 1 }
-                }
-                if c.wayRefs[start] != c.wayRefs[i] || len > 0 {
-                    edgeWay.append(Int32(w))
-                    geom.append(contentsOf: c.wayRefs[start...i])
-                    geomFirst.append(Int32(geom.count))
-                    edgeLength.append(len)
-                    let extra = Double(signals) * p.trafficSignalPenalty
-                    let fw = c.wayForwardKmh[w], bw = c.wayBackwardKmh[w]
-                    forwardSeconds.append(fw > 0 ? len / (fw / 3.6) + extra : -1)
-                    backwardSeconds.append(bw > 0 ? len / (bw / 3.6) + extra : -1)
-                }
-                start = i
-            }
-        }
-        let edgeCount = edgeWay.count
-        guard edgeCount > 0 else { throw RoadNetworkError.noRoads(path: path) }
-
-        // Directed edges.
-        var dirCode: [Int32] = []  // edge << 1 | reversed
-        var dirCost: [Int32] = []
-        var dirLen: [Int32] = []
-        for e in 0..<edgeCount {
-            let len = Int32((edgeLength[e] * 10).rounded())
-            if forwardSeconds[e] >= 0 {
-                dirCode.append(Int32(e << 1)); dirCost.append(Int32((forwardSeconds[e] * 10).rounded())); dirLen.append(len)
-            }
-            if backwardSeconds[e] >= 0 {
-                dirCode.append(Int32(e << 1 | 1)); dirCost.append(Int32((backwardSeconds[e] * 10).rounded())); dirLen.append(len)
-            }
-        }
-        let dn = dirCode.count
-        @inline(__always) func tail(_ d: Int) -> Int {
-            let code = Int(dirCode[d]), e = code >> 1
-            return Int(code & 1 == 0 ? geom[Int(geomFirst[e])] : geom[Int(geomFirst[e + 1]) - 1])
-        }
-        @inline(__always) func head(_ d: Int) -> Int {
-            let code = Int(dirCode[d]), e = code >> 1
-            return Int(code & 1 == 0 ? geom[Int(geomFirst[e + 1]) - 1] : geom[Int(geomFirst[e])])
-        }
-        // Second-to-last and second geometry nodes, for turn angles.
-        @inline(__always) func beforeHead(_ d: Int) -> Int {
-            let code = Int(dirCode[d]), e = code >> 1
-            return Int(code & 1 == 0 ? geom[Int(geomFirst[e + 1]) - 2] : geom[Int(geomFirst[e]) + 1])
-        }
-        @inline(__always) func afterTail(_ d: Int) -> Int {
-            let code = Int(dirCode[d]), e = code >> 1
-            return Int(code & 1 == 0 ? geom[Int(geomFirst[e]) + 1] : geom[Int(geomFirst[e + 1]) - 2])
-        }
-
-        // Roads meeting at each node (one per edge end, driveable or not) and out-edges per node.
-        var roads = [UInt8](repeating: 0, count: n)
-        for e in 0..<edgeCount {
-            let a = Int(geom[Int(geomFirst[e])]), b = Int(geom[Int(geomFirst[e + 1]) - 1])
-            roads[a] = roads[a] &+ 1
-            roads[b] = roads[b] &+ 1
-        }
-        var outFirst = [Int32](repeating: 0, count: n + 1)
-        for d in 0..<dn { outFirst[tail(d) + 1] += 1 }
-        for v in 0..<n { outFirst[v + 1] += outFirst[v] }
-        var outList = [Int32](repeating: 0, count: dn)
-        var fill = outFirst
-        for d in 0..<dn {
-            let t = tail(d)
-            outList[Int(fill[t])] = Int32(d)
-            fill[t] += 1
-        }
-
-        // Turns (edge-based graph arcs).
-        var turnTail: [Int32] = [], turnHead: [Int32] = [], turnCost: [Int32] = []
-        for din in 0..<dn {
-            let v = head(din)
-            let ein = Int(dirCode[din]) >> 1
-            let wayIn = edgeWay[ein]
-            let outs = Int(outFirst[v])..<Int(outFirst[v + 1])
-            var nonUTurnOuts = 0
-            for k in outs where Int(dirCode[Int(outList[k])]) >> 1 != ein { nonUTurnOuts += 1 }
-            let barrier = c.barrierNodes.contains(Int32(v))
-            let rs = restrictionsAt[Int32(v)]
-            let signal = c.signalNodes.contains(Int32(v))
-            let pb = beforeHead(din)
-            let bearingIn = bearing(c.lat[pb], c.lon[pb], c.lat[v], c.lon[v])
-            for k in outs {
-                let dout = Int(outList[k])
-                let eout = Int(dirCode[dout]) >> 1
-                let uturn = eout == ein && dirCode[dout] != dirCode[din]
-                if uturn && nonUTurnOuts > 0 && !barrier { continue }
-                if barrier && !uturn { continue }
-                if let rs {
-                    let wayOut = edgeWay[eout]
-                    var hasOnly = false, onlyMatch = false, banned = false
-                    for r in rs where r.from == wayIn {
-                        if r.only {
-                            hasOnly = true
-                            if r.to == wayOut { onlyMatch = true }
-                        } else if r.to == wayOut {
-                            banned = true
-                        }
-                    }
-                    if banned || (hasOnly && !onlyMatch) { continue }
-                }
-                var secs = signal ? p.trafficSignalPenalty : 0
-                if roads[v] > 2 || uturn {
-                    let na = afterTail(dout)
-                    var angle = bearing(c.lat[v], c.lon[v], c.lat[na], c.lon[na]) - bearingIn
-                    if uturn { angle = 180 }
-                    while angle > 180 { angle -= 360 }
-                    while angle <= -180 { angle += 360 }
-                    secs += p.turnSeconds(angle: angle) + (uturn ? p.uTurnPenalty : 0)
-                }
-                turnTail.append(Int32(din))
-                turnHead.append(Int32(dout))
-                turnCost.append(Int32((secs * 10).rounded()))
-            }
-        }
-        // Restrictions whose via node and ways are in the graph.
-        for (v, rs) in restrictionsAt {
-            if isGraphNode[Int(v)] { stats.restrictionsApplied += rs.count } else { stats.restrictionsIgnored += rs.count }
-        }
-
-        // Largest strongly connected component of the turn graph.
-        let component = largestSCC(nodeCount: dn, tails: turnTail, heads: turnHead)
-        var newDir = [Int32](repeating: -1, count: dn)
-        var keptDirs: [Int] = []
-        for d in 0..<dn where component[d] {
-            newDir[d] = Int32(keptDirs.count)
-            keptDirs.append(d)
-        }
-        guard !keptDirs.isEmpty else { throw RoadNetworkError.noRoads(path: path) }
-        var edgeKept = [Bool](repeating: false, count: edgeCount)
-        for d in keptDirs { edgeKept[Int(dirCode[d]) >> 1] = true }
-        var newEdge = [Int32](repeating: -1, count: edgeCount)
+    /// Geometry, coordinates and statistics of the edges with a kept segment; returns the new
+    /// index of each edge and OSM node (-1: dropped).
+    static func copyKeptEdges(_ c: OSMCollector, _ edges: Edges, _ segments: Segments, kept: [Int],
+                              into g: inout RoadGraph) -> (newEdge: [Int32], newNode: [Int32]) {
+        let n = c.nodeIDs.count
+        var edgeKept = [Bool](repeating: false, count: edges.count)
+        for d in kept { edgeKept[segments.edge(d)] = true }
+        var newEdge = [Int32](repeating: -1, count: edges.count)
         var newNode = [Int32](repeating: -1, count: n)
-        var g = RoadGraph(
-            lat: [], lon: [], geometryFirst: [0], geometry: [], directedOf: [], directedEdge: [],
-            cost: [], length: [], turnFirst: [], turnHead: [], turnCost: [], reverseTurnFirst: [],
-            reverseTurnTail: [], reverseTurnCost: [], ch: ContractionHierarchy(), stats: stats)
         var isNodeCounted = [Bool](repeating: false, count: n)
-        for e in 0..<edgeCount {
-            let a = Int(geom[Int(geomFirst[e])]), b = Int(geom[Int(geomFirst[e + 1]) - 1])
-            for v in [a, b] where !isNodeCounted[v] {
+        for e in 0..<edges.count {
+            for v in [edges.first(e), edges.last(e)] where !isNodeCounted[v] {
                 isNodeCounted[v] = true
                 g.stats.graphNodes += 1
             }
-            g.stats.roadKm += edgeLength[e] / 1000
+            g.stats.roadKm += edges.length[e] / 1000
             guard edgeKept[e] else { continue }
-            g.stats.roadKmKept += edgeLength[e] / 1000
+            g.stats.roadKmKept += edges.length[e] / 1000
             newEdge[e] = Int32(g.geometryFirst.count - 1)
-            for k in Int(geomFirst[e])..<Int(geomFirst[e + 1]) {
-                let v = Int(geom[k])
+            for k in Int(edges.geometryFirst[e])..<Int(edges.geometryFirst[e + 1]) {
+                let v = Int(edges.geometry[k])
                 if newNode[v] < 0 {
                     newNode[v] = Int32(g.lat.count)
                     g.lat.append(c.lat[v]); g.lon.append(c.lon[v])
@@ -218,11 +121,17 @@ enum GraphBuilder {
             }
             g.geometryFirst.append(Int32(g.geometry.count))
         }
-        g.stats.segments = dn
-        g.stats.segmentsKept = keptDirs.count
-        var keptNode = [Bool](repeating: false, count: n)
-        for d in keptDirs {
-            for v in [tail(d), head(d)] where !keptNode[v] {
+        return (newEdge, newNode)
+    }
+
+    /// The kept segments with their costs and lengths, and the statistics of what was kept.
+    static func copyKeptSegments(_ c: OSMCollector, _ segments: Segments, kept: [Int], newEdge: [Int32], newNode: [Int32],
+                                 into g: inout RoadGraph) {
+        g.stats.segments = segments.count
+        g.stats.segmentsKept = kept.count
+        var keptNode = [Bool](repeating: false, count: c.nodeIDs.count)
+        for d in kept {
+            for v in [segments.tail(d), segments.head(d)] where !keptNode[v] {
                 keptNode[v] = true
                 g.stats.graphNodesKept += 1
             }
@@ -230,37 +139,176 @@ enum GraphBuilder {
         g.stats.signals = c.signalNodes.filter { newNode[Int($0)] >= 0 }.count
         g.stats.barriers = c.barrierNodes.filter { newNode[Int($0)] >= 0 }.count
         g.directedOf = [Int32](repeating: -1, count: 2 * (g.geometryFirst.count - 1))
-        for d in keptDirs {
-            let code = Int(dirCode[d])
+        for d in kept {
+            let code = Int(segments.code[d])
             let ne = Int(newEdge[code >> 1])
             g.directedOf[2 * ne + (code & 1)] = Int32(g.directedEdge.count)
             g.directedEdge.append(Int32(ne << 1 | (code & 1)))
-            g.cost.append(dirCost[d])
-            g.length.append(dirLen[d])
+            g.cost.append(segments.cost[d])
+            g.length.append(segments.length[d])
         }
+    }
 
-        // Kept turns as forward and reverse adjacency arrays.
-        var tails: [Int32] = [], heads: [Int32] = [], costs: [Int32] = []
-        for i in 0..<turnTail.count {
-            let a = newDir[Int(turnTail[i])], b = newDir[Int(turnHead[i])]
+    /// Turns between kept segments, renumbered.
+    static func keptTurns(_ turns: Turns, newSegment: [Int32]) -> Turns {
+        var kept = Turns()
+        for i in 0..<turns.tail.count {
+            let a = newSegment[Int(turns.tail[i])], b = newSegment[Int(turns.head[i])]
             if a >= 0 && b >= 0 {
-                tails.append(a); heads.append(b); costs.append(turnCost[i])
+                kept.tail.append(a); kept.head.append(b); kept.cost.append(turns.cost[i])
             }
         }
-        g.stats.turnsKept = tails.count
-        let m = keptDirs.count
-        (g.turnFirst, g.turnHead, g.turnCost) = csr(nodeCount: m, from: tails, to: heads, value: costs)
-        (g.reverseTurnFirst, g.reverseTurnTail, g.reverseTurnCost) = csr(nodeCount: m, from: heads, to: tails, value: costs)
+        return kept
+    }
 
-        // Contraction: a turn arc costs its own penalty plus driving the edge turned into.
-        let contracting = Date()
-        g.stats.graphSeconds = contracting.timeIntervalSince(started)
-        let weights = (0..<tails.count).map { costs[$0] + g.cost[Int(heads[$0])] }
-        let lengths = heads.map { g.length[Int($0)] }
-        g.ch = ContractionHierarchy.build(nodeCount: m, tails: tails, heads: heads, weights: weights, lengths: lengths)
-        g.stats.shortcuts = g.ch.shortcuts
-        g.stats.contractSeconds = Date().timeIntervalSince(contracting)
-        return g
+    /// Way pieces between graph nodes: their way, geometry (OSM node indices), length in metres and
+    /// driving seconds per direction.
+    struct Edges {
+        var way: [Int32] = []
+        var geometryFirst: [Int32] = [0]
+        var geometry: [Int32] = []
+        var length: [Double] = []
+        var forwardSeconds: [Double] = []  // < 0: not driveable this way
+        var backwardSeconds: [Double] = []
+
+        var count: Int { way.count }
+        @inline(__always) func first(_ e: Int) -> Int { Int(geometry[Int(geometryFirst[e])]) }
+        @inline(__always) func last(_ e: Int) -> Int { Int(geometry[Int(geometryFirst[e + 1]) - 1]) }
+
+        init(_ c: OSMCollector, isGraphNode: [Bool]) {
+            let p = c.profile
+            for w in 0..<c.wayIDs.count {
+                let a = Int(c.wayRefFirst[w]), b = Int(c.wayRefFirst[w + 1])
+                var start = a
+                for i in (a + 1)..<b where isGraphNode[Int(c.wayRefs[i])] {
+                    var len = 0.0
+                    var signals = 0
+                    for j in start..<i {
+                        let u = Int(c.wayRefs[j]), v = Int(c.wayRefs[j + 1])
+                        len += haversine(c.lat[u], c.lon[u], c.lat[v], c.lon[v])
+                        if j > start && c.signalNodes.contains(Int32(u)) { signals += 1 }
+                    }
+                    if c.wayRefs[start] != c.wayRefs[i] || len > 0 {
+                        way.append(Int32(w))
+                        geometry.append(contentsOf: c.wayRefs[start...i])
+                        geometryFirst.append(Int32(geometry.count))
+                        length.append(len)
+                        let extra = Double(signals) * p.trafficSignalPenalty
+                        let fw = c.wayForwardKmh[w], bw = c.wayBackwardKmh[w]
+                        forwardSeconds.append(fw > 0 ? len / (fw / 3.6) + extra : -1)
+                        backwardSeconds.append(bw > 0 ? len / (bw / 3.6) + extra : -1)
+                    }
+                    start = i
+                }
+            }
+        }
+    }
+
+    /// Directed edges: each edge once per direction it may be driven, cost in 0.1 s and length
+    /// in 0.1 m; the nodes of the turn graph.
+    struct Segments {
+        let edges: Edges
+        var code: [Int32] = []  // edge << 1 | reversed
+        var cost: [Int32] = []
+        var length: [Int32] = []
+
+        var count: Int { code.count }
+
+        init(_ edges: Edges) {
+            self.edges = edges
+            for e in 0..<edges.count {
+                let len = Int32((edges.length[e] * 10).rounded())
+                if edges.forwardSeconds[e] >= 0 {
+                    code.append(Int32(e << 1)); cost.append(Int32((edges.forwardSeconds[e] * 10).rounded())); length.append(len)
+                }
+                if edges.backwardSeconds[e] >= 0 {
+                    code.append(Int32(e << 1 | 1)); cost.append(Int32((edges.backwardSeconds[e] * 10).rounded())); length.append(len)
+                }
+            }
+        }
+
+        @inline(__always) func edge(_ d: Int) -> Int { Int(code[d]) >> 1 }
+        @inline(__always) private func isReversed(_ d: Int) -> Bool { Int(code[d]) & 1 != 0 }
+        /// Geometry position `k` from the start (k ≥ 0) or from the end (k < 0) of the edge's geometry.
+        @inline(__always) private func node(_ e: Int, _ k: Int) -> Int {
+            Int(edges.geometry[k >= 0 ? Int(edges.geometryFirst[e]) + k : Int(edges.geometryFirst[e + 1]) + k])
+        }
+        @inline(__always) func tail(_ d: Int) -> Int { node(edge(d), isReversed(d) ? -1 : 0) }
+        @inline(__always) func head(_ d: Int) -> Int { node(edge(d), isReversed(d) ? 0 : -1) }
+        /// Second-to-last and second geometry nodes, for turn angles.
+        @inline(__always) func beforeHead(_ d: Int) -> Int { node(edge(d), isReversed(d) ? 1 : -2) }
+        @inline(__always) func afterTail(_ d: Int) -> Int { node(edge(d), isReversed(d) ? -2 : 1) }
+    }
+
+    /// Turns between segments (the arcs of the edge-based graph) with their cost in 0.1 s:
+    /// restrictions and barriers applied, U-turns only where nothing else is possible.
+    struct Turns {
+        var tail: [Int32] = [], head: [Int32] = [], cost: [Int32] = []
+
+        init() {}
+
+        init(_ c: OSMCollector, edges: Edges, segments: Segments, restrictionsAt: Restrictions) {
+            let p = c.profile
+            let n = c.nodeIDs.count
+            // Roads meeting at each node (one per edge end, driveable or not) and out-segments per node.
+            var roads = [UInt8](repeating: 0, count: n)
+            for e in 0..<edges.count {
+                let a = edges.first(e), b = edges.last(e)
+                roads[a] = roads[a] &+ 1
+                roads[b] = roads[b] &+ 1
+            }
+            let (outFirst, outList, _) = GraphBuilder.csr(
+                nodeCount: n, from: (0..<segments.count).map { Int32(segments.tail($0)) },
+                to: (0..<segments.count).map { Int32($0) }, value: [Int32](repeating: 0, count: segments.count))
+            for din in 0..<segments.count {
+                let v = segments.head(din)
+                let ein = segments.edge(din)
+                let wayIn = edges.way[ein]
+                let outs = Int(outFirst[v])..<Int(outFirst[v + 1])
+                var nonUTurnOuts = 0
+                for k in outs where segments.edge(Int(outList[k])) != ein { nonUTurnOuts += 1 }
+                let barrier = c.barrierNodes.contains(Int32(v))
+                let rs = restrictionsAt[Int32(v)]
+                let signal = c.signalNodes.contains(Int32(v))
+                let pb = segments.beforeHead(din)
+                let bearingIn = bearing(c.lat[pb], c.lon[pb], c.lat[v], c.lon[v])
+                for k in outs {
+                    let dout = Int(outList[k])
+                    let eout = segments.edge(dout)
+                    let uturn = eout == ein && segments.code[dout] != segments.code[din]
+                    if uturn && nonUTurnOuts > 0 && !barrier { continue }
+                    if barrier && !uturn { continue }
+                    if let rs, Self.isRestricted(from: wayIn, to: edges.way[eout], rs) { continue }
+                    var secs = signal ? p.trafficSignalPenalty : 0
+                    if roads[v] > 2 || uturn {
+                        let na = segments.afterTail(dout)
+                        var angle = bearing(c.lat[v], c.lon[v], c.lat[na], c.lon[na]) - bearingIn
+                        if uturn { angle = 180 }
+                        while angle > 180 { angle -= 360 }
+                        while angle <= -180 { angle += 360 }
+                        secs += p.turnSeconds(angle: angle) + (uturn ? p.uTurnPenalty : 0)
+                    }
+                    tail.append(Int32(din))
+                    head.append(Int32(dout))
+                    cost.append(Int32((secs * 10).rounded()))
+                }
+            }
+        }
+
+        /// Whether the restrictions at a node forbid turning from one way into another: a ban on
+        /// that turn, or an only-turn from the way into a different way.
+        static func isRestricted(from wayIn: Int32, to wayOut: Int32, _ rs: [(only: Bool, from: Int32, to: Int32)]) -> Bool {
+            var hasOnly = false, onlyMatch = false, banned = false
+            for r in rs where r.from == wayIn {
+                if r.only {
+                    hasOnly = true
+                    if r.to == wayOut { onlyMatch = true }
+                } else if r.to == wayOut {
+                    banned = true
+                }
+            }
+            return banned || (hasOnly && !onlyMatch)
+        }
     }
 
     /// Compressed sparse rows: for each `from` node, its (to, value) pairs.

@@ -37,7 +37,7 @@ public final class MatrixCache: Sendable {
             withUnsafeBytes(of: p.lon.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
             withUnsafeBytes(of: p.lat.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
         }
-        return SHA256.hex(bytes)
+        return ContentHash.hex(bytes)
     }
 
     public func get(graphKey: String, pointsKey: String) -> TravelMatrix? {

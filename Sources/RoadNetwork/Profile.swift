@@ -33,6 +33,24 @@ public struct VehicleProfile: Codable, Sendable, Hashable {
     /// Seconds lost at a `highway=traffic_signals` node.
     public var trafficSignalPenalty: Double
 
+    /// snake_case, as every JSON file of the project.
+    enum CodingKeys: String, CodingKey {
+        case name
+        case highwaySpeeds = "highway_speeds"
+        case serviceSpeeds = "service_speeds"
+        case maxspeedFactor = "maxspeed_factor"
+        case maxSpeedKmh = "max_speed_kmh"
+        case accessKeys = "access_keys"
+        case blockedAccessValues = "blocked_access_values"
+        case impliedOnewayHighways = "implied_oneway_highways"
+        case passableBarriers = "passable_barriers"
+        case useTurnRestrictions = "use_turn_restrictions"
+        case turnPenalty = "turn_penalty"
+        case turnBias = "turn_bias"
+        case uTurnPenalty = "u_turn_penalty"
+        case trafficSignalPenalty = "traffic_signal_penalty"
+    }
+
     public init(name: String, highwaySpeeds: [String: Double], serviceSpeeds: [String: Double],
                 maxspeedFactor: Double, maxSpeedKmh: Double, accessKeys: [String],
                 blockedAccessValues: [String], impliedOnewayHighways: [String], passableBarriers: [String],
@@ -127,7 +145,7 @@ public struct VehicleProfile: Codable, Sendable, Hashable {
         return (try? enc.encode(self)) ?? Data()
     }
 
-    var fingerprint: String { SHA256.hex(canonicalJSON()) }
+    var fingerprint: String { ContentHash.hex(canonicalJSON()) }
 
     // MARK: - Tag interpretation
 

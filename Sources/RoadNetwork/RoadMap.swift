@@ -43,7 +43,7 @@ public final class RoadMap: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw RoadNetworkError.fileNotFound(path: path, what: "map")
         }
-        var h = SHA256()
+        var h = ContentHash()
         h.update(data)
         h.update(profile.fingerprint)
         h.update("format \(GraphCache.formatVersion)")

@@ -22,6 +22,9 @@ public struct SolveResult: Sendable {
     public var seconds: Double
     /// A proven lower bound on the cost, when one was cheap to get.
     public var lowerBound: Int?
+    /// Set when the solver fell back to a simpler method than its own: which one, and why
+    /// (callers show it beside the solver's name).
+    public var fallbackReason: String?
 
     public init(solution: Solution, evaluation: SolutionEvaluation, unassigned: [UnassignedClient],
                 iterations: Int, seconds: Double, lowerBound: Int? = nil) {

@@ -220,11 +220,12 @@ public struct API: Sendable {
 
     struct Health: Encodable {
         var status: String
+        var version = LastmileVersion.string
         var orders: Int
         var planJobs: [String: Int]
         var now: String
         enum CodingKeys: String, CodingKey {
-            case status, orders, now
+            case status, version, orders, now
             case planJobs = "plan_jobs"
         }
     }
@@ -470,7 +471,8 @@ public struct API: Sendable {
         var cost: Int
         var links: [String: String]
         enum CodingKeys: String, CodingKey {
-            case version, current, trigger, note, orders, vehicles, trips, cost, links
+            case version, current, trigger, note, orders, vehicles, trips, links
+            case cost = "cost_cents"
             case planId = "plan_id", jobId = "job_id", createdAt = "created_at", ordersPlanned = "orders_planned"
             case ordersUnassigned = "orders_unassigned", distanceM = "distance_m"
         }
@@ -523,7 +525,8 @@ public struct API: Sendable {
         var dispatchedAt: String?
         var keptFromPlan: Int64?
         enum CodingKeys: String, CodingKey {
-            case trip, departure, stops, crates, cost
+            case trip, departure, stops, crates
+            case cost = "cost_cents"
             case routeId = "route_id", warehouseId = "warehouse_id", vehicleId = "vehicle_id", returnTime = "return"
             case distanceM = "distance_m", dispatchedAt = "dispatched_at", keptFromPlan = "kept_from_plan"
         }

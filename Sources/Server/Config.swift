@@ -28,7 +28,7 @@ public struct ServerConfig: Sendable {
     public var maxSpoolOrders: Int = 200_000
     public var seed: UInt64 = 1
     public var routingTimeLimit: Double?
-    /// Hybrid genetic search iterations per warehouse; 0: the greedy construction alone.
+    /// Routing solver iterations per warehouse (iterated local search); 0: the greedy construction alone.
     public var routingIterations: Int = PlanOptions.defaultRoutingIterations
     /// A route whose departure time has passed counts as dispatched when re-planning.
     public var departedCountsAsDispatched: Bool = true
@@ -54,7 +54,7 @@ public struct ServerConfig: Sendable {
 
     /// Reads a config file over the defaults. Paths in it are relative to the file's directory.
     public mutating func apply(file: String) throws {
-        guard let data = FileManager.default.contents(atPath: file) else { throw GeneralError(.notFound, "\(file): no such file") }
+        guard let data = FileManager.default.contents(atPath: file) else { throw GeneralError.noSuchFile(file) }
         let root: JSONNode
         do { root = try JSONParser.parse(Array(data)) } catch {
             throw InputError(file: file, line: error.line, "malformed JSON: \(error.message) (column \(error.column))")

@@ -21,7 +21,14 @@ extension API {
     func publishedPlan(_ pid: Int64) async throws -> Plan {
         if let cached = console.cachedBase(pid) { return cached.plan }
         guard let doc = try await store.list(planId: pid, path: "plan.json") else { throw APIError.notFound("no plan \"\(pid)\"") }
-        return try JSONDecoder().decode(Plan.self, from: Data(doc.body))
+        do { return try JSONDecoder().decode(Plan.self, from: Data(doc.body)) } catch {
+            // A version published before a format change (lastmile-plan/1 had money without `_cents`).
+            let format = (try? JSONDecoder().decode(PlanFormat.self, from: Data(doc.body)))?.format ?? "unknown"
+            guard format == Plan.currentFormat else {
+                throw APIError.conflict("plan \(pid) is in format \(format), not \(Plan.currentFormat): plan the day again to edit it")
+            }
+            throw error
+        }
     }
 
     /// What an edit of version `pid` is evaluated against. The plan and its orders never change

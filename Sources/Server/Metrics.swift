@@ -35,11 +35,20 @@ public final class ServerMetrics: Sendable {
                                                        buckets: fast)
     }
 
+    /// Counts a request and records its duration (from `start` to the answer's head) by method
+    /// and status class, so the histogram keeps a handful of series whatever the paths are.
     func request(method: String, status: Int, since start: ContinuousClock.Instant) {
         registry.makeCounter(descriptor: Self.name("http_requests", "total", "HTTP requests by method and status"),
                              labels: [("method", method), ("status", "\(status)")]).increment()
-        _ = start
+        registry.makeDurationHistogram(
+            descriptor: Self.name("http_request_duration", "seconds", "Time to answer an HTTP request, by method and status class"),
+            labels: [("method", method), ("status", "\(status / 100)xx")], buckets: Self.requestBuckets
+        ).record(ContinuousClock.now - start)
     }
+
+    static let requestBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(20), .milliseconds(50),
+                                             .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+                                             .seconds(2.5), .seconds(10), .seconds(60)]
 
     /// `lastmile_<name>_<unit>`.
     static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {

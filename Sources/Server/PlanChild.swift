@@ -86,7 +86,7 @@ public enum PlanChild {
     /// that started it is gone (a SIGKILLed daemon must not leave a plan running).
     public static func run(input: String, output: String) throws {
         watchParent()
-        guard let data = FileManager.default.contents(atPath: input) else { throw GeneralError(.notFound, "\(input): no such file") }
+        guard let data = FileManager.default.contents(atPath: input) else { throw GeneralError.noSuchFile(input) }
         let job = try JSONDecoder().decode(Input.self, from: data)
         guard let date = CalendarDate.parse(job.deliveryDate) else { throw GeneralError(.internal, "job date \(job.deliveryDate)") }
         var options = PlanOptions.routing(seed: job.seed, iterations: job.routingIterations)

@@ -28,78 +28,14 @@ public enum SimulationReport {
     ]
 
     public static func render(_ r: SimulationResult) -> String {
-        let names = r.variants.map(\.name)
         let dates = (0..<r.days).map { r.startDate.adding(days: $0) }
-        let xLabels = dates.map { d in "\(d)".suffix(5).description }
-        let weekends = Set(dates.indices.filter { DemandModel.weekday(dates[$0]) >= 5 })
-        var body: [String] = []
-
-        body.append("<h1>Simulation \(escapeHTML(r.scenario)) <small>\(escapeHTML(r.city))</small></h1>")
-        let last: String = dates.last.map { "\($0)" } ?? "–"
-        body.append("""
-            <p class="meta">\(r.days) delivery day\(r.days == 1 ? "" : "s") from \(r.startDate) to \(last); \
-            demand seed \(r.seed); routing: \(escapeHTML(r.solver)); travel times: \(escapeHTML(r.travelTimes)). \
-            Every variant plans the same drawn demand (common random numbers) with the pipeline of <code>lastmile plan</code>; \
-            yesterday's assignment is today's preferred warehouse.</p>
-            """)
-        body.append("<p class=\"best\">\(escapeHTML(SimulationTables.bestLine(r)))</p>")
-
-        // Variants and what they change.
-        body.append("<h2>Variants</h2><ul class=\"variants\">")
-        for (k, v) in r.variants.enumerated() {
-            let changes = v.world.changes
-            let description: String = v.world.description.map { " — \(escapeHTML($0))" } ?? ""
-            let changeList: String = changes.isEmpty
-                ? "" : "<br><span class=\"changes\">\(changes.map(escapeHTML).joined(separator: "; "))</span>"
-            body.append("<li><span class=\"swatch\" style=\"background:\(SVG.colour(k))\"></span><b>\(escapeHTML(v.name))</b>\(description)\(changeList)</li>")
-        }
-        body.append("</ul>")
-
+        var body = heading(r, dates: dates)
+        body.append(variantList(r))
         body.append("<h2>Side by side (over the horizon)</h2>")
         body.append(sideBySide(r))
-
-        body.append("<h2>KPIs per day</h2>")
-        body.append(SVG.legend(names))
-        body.append("<div class=\"grid\">")
-        for kpi in kpis {
-            let series = r.variants.map { v in SVG.Series(name: v.name, values: v.days.map { kpi.value($0.figures) }) }
-            body.append("<figure class=\"kpi-chart\" id=\"chart-\(kpi.id)\"><figcaption>\(escapeHTML(kpi.title))</figcaption>"
-                + SVG.lineChart(title: kpi.title, unit: kpi.unit, xLabels: xLabels, shaded: weekends, series: series, decimals: kpi.decimals)
-                + "</figure>")
-        }
-        body.append("</div><p class=\"note\">Shaded: Saturdays and Sundays.</p>")
-
-        body.append("<h2>Cost breakdown</h2>")
-        let parts = ["warehouses", "van day cost", "van distance", "van time"]
-        let rows = r.variants.map { v -> (name: String, parts: [Double]) in
-            let t = v.totals
-            return (v.name, [t.warehouseCost, t.vanDayCost, t.vanDistanceCost, t.vanTimeCost].map { Double($0) / 100 })
-        }
-        body.append("<figure class=\"breakdown\" id=\"chart-cost-breakdown\"><figcaption>Cost over the horizon by kind, ¥</figcaption>"
-            + SVG.stackedBars(title: "Cost breakdown", unit: "¥", rows: rows, partNames: parts, decimals: 0) + "</figure>")
-        let perOrder = r.variants.map { v -> (name: String, parts: [Double]) in
-            let t = v.totals
-            let n = Double(max(1, t.ordersPlanned))
-            return (v.name, [t.warehouseCost, t.vanDayCost, t.vanDistanceCost, t.vanTimeCost].map { Double($0) / 100 / n })
-        }
-        body.append("<figure class=\"breakdown\" id=\"chart-cost-per-order-breakdown\"><figcaption>Cost per planned order by kind, ¥</figcaption>"
-            + SVG.stackedBars(title: "Cost per order breakdown", unit: "¥", rows: perOrder, partNames: parts, decimals: 2) + "</figure>")
-
-        body.append("<h2>Warehouse sorting utilisation</h2>")
-        var warehouses: [String] = []
-        for v in r.variants { for w in v.world.scenario.warehouses where !warehouses.contains(w.id) { warehouses.append(w.id) } }
-        let util = r.variants.map { v -> (name: String, values: [Double?], marks: [Double?]) in
-            let totals = v.warehouseTotals
-            let byId = Dictionary(uniqueKeysWithValues: totals.map { ($0.warehouseId, $0) })
-            return (v.name, warehouses.map { byId[$0]?.utilisation.map { $0 * 100 } }, warehouses.map { byId[$0]?.peakUtilisation.map { $0 * 100 } })
-        }
-        body.append("<figure class=\"utilisation\" id=\"chart-utilisation-by-warehouse\"><figcaption>Average crates ÷ sorting capacity per warehouse, %; "
-            + "the black tick is the busiest day; the dashed line is 100%</figcaption>"
-            + SVG.groupedBars(title: "Sorting utilisation per warehouse", unit: "%", categories: warehouses, series: util, decimals: 1,
-                              reference: 100)
-            + SVG.legend(names) + "</figure>")
-        body.append(warehouseTable(r, warehouses: warehouses))
-
+        body += kpiCharts(r, dates: dates)
+        body += costBreakdown(r)
+        body += utilisation(r)
         body.append("<p class=\"note\">Costs in CNY: vans (day cost per van used, distance, time from first departure to last return) "
             + "plus every warehouse's day cost. Cost per order = cost ÷ planned orders. Figures per day are in kpis.csv and "
             + "warehouses.csv; each variant's total row there is the exact sum of its days.</p>")
@@ -119,6 +55,89 @@ public enum SimulationReport {
             </html>
 
             """
+    }
+
+    /// Title, what was simulated and how, and the best variant.
+    static func heading(_ r: SimulationResult, dates: [CalendarDate]) -> [String] {
+        let last: String = dates.last.map { "\($0)" } ?? "–"
+        return [
+            "<h1>Simulation \(escapeHTML(r.scenario)) <small>\(escapeHTML(r.city))</small></h1>",
+            """
+            <p class="meta">\(r.days) delivery day\(r.days == 1 ? "" : "s") from \(r.startDate) to \(last); \
+            demand seed \(r.seed); routing: \(escapeHTML(r.solver)); travel times: \(escapeHTML(r.travelTimes)). \
+            Every variant plans the same drawn demand (common random numbers) with the pipeline of <code>lastmile plan</code>; \
+            yesterday's assignment is today's preferred warehouse.</p>
+            """,
+            "<p class=\"best\">\(escapeHTML(SimulationTables.bestLine(r)))</p>",
+        ]
+    }
+
+    /// Variants and what they change, each with its chart colour.
+    static func variantList(_ r: SimulationResult) -> String {
+        var out = ["<h2>Variants</h2><ul class=\"variants\">"]
+        for (k, v) in r.variants.enumerated() {
+            let changes = v.world.changes
+            let description: String = v.world.description.map { " — \(escapeHTML($0))" } ?? ""
+            let changeList: String = changes.isEmpty
+                ? "" : "<br><span class=\"changes\">\(changes.map(escapeHTML).joined(separator: "; "))</span>"
+            out.append("<li><span class=\"swatch\" style=\"background:\(SVG.colour(k))\"></span><b>\(escapeHTML(v.name))</b>\(description)\(changeList)</li>")
+        }
+        out.append("</ul>")
+        return out.joined(separator: "\n")
+    }
+
+    /// One line chart per KPI over the days, weekends shaded.
+    static func kpiCharts(_ r: SimulationResult, dates: [CalendarDate]) -> [String] {
+        let xLabels = dates.map { d in "\(d)".suffix(5).description }
+        let weekends = Set(dates.indices.filter { DemandModel.weekday(dates[$0]) >= 5 })
+        var out = ["<h2>KPIs per day</h2>", SVG.legend(r.variants.map(\.name)), "<div class=\"grid\">"]
+        for kpi in kpis {
+            let series = r.variants.map { v in SVG.Series(name: v.name, values: v.days.map { kpi.value($0.figures) }) }
+            out.append("<figure class=\"kpi-chart\" id=\"chart-\(kpi.id)\"><figcaption>\(escapeHTML(kpi.title))</figcaption>"
+                + SVG.lineChart(title: kpi.title, unit: kpi.unit, xLabels: xLabels, shaded: weekends, series: series, decimals: kpi.decimals)
+                + "</figure>")
+        }
+        out.append("</div><p class=\"note\">Shaded: Saturdays and Sundays.</p>")
+        return out
+    }
+
+    /// Cost over the horizon and per planned order, stacked by kind.
+    static func costBreakdown(_ r: SimulationResult) -> [String] {
+        let parts = ["warehouses", "van day cost", "van distance", "van time"]
+        func rows(perOrder: Bool) -> [(name: String, parts: [Double])] {
+            r.variants.map { v in
+                let t = v.totals
+                let n = perOrder ? Double(max(1, t.ordersPlanned)) : 1
+                return (v.name, [t.warehouseCost, t.vanDayCost, t.vanDistanceCost, t.vanTimeCost].map { perOrder ? Double($0) / 100 / n : Double($0) / 100 })
+            }
+        }
+        return [
+            "<h2>Cost breakdown</h2>",
+            "<figure class=\"breakdown\" id=\"chart-cost-breakdown\"><figcaption>Cost over the horizon by kind, ¥</figcaption>"
+                + SVG.stackedBars(title: "Cost breakdown", unit: "¥", rows: rows(perOrder: false), partNames: parts, decimals: 0) + "</figure>",
+            "<figure class=\"breakdown\" id=\"chart-cost-per-order-breakdown\"><figcaption>Cost per planned order by kind, ¥</figcaption>"
+                + SVG.stackedBars(title: "Cost per order breakdown", unit: "¥", rows: rows(perOrder: true), partNames: parts, decimals: 2) + "</figure>",
+        ]
+    }
+
+    /// Average and peak sorting utilisation per warehouse, as bars and as a table.
+    static func utilisation(_ r: SimulationResult) -> [String] {
+        var warehouses: [String] = []
+        for v in r.variants { for w in v.world.scenario.warehouses where !warehouses.contains(w.id) { warehouses.append(w.id) } }
+        let util = r.variants.map { v -> (name: String, values: [Double?], marks: [Double?]) in
+            let totals = v.warehouseTotals
+            let byId = Dictionary(uniqueKeysWithValues: totals.map { ($0.warehouseId, $0) })
+            return (v.name, warehouses.map { byId[$0]?.utilisation.map { $0 * 100 } }, warehouses.map { byId[$0]?.peakUtilisation.map { $0 * 100 } })
+        }
+        return [
+            "<h2>Warehouse sorting utilisation</h2>",
+            "<figure class=\"utilisation\" id=\"chart-utilisation-by-warehouse\"><figcaption>Average crates ÷ sorting capacity per warehouse, %; "
+                + "the black tick is the busiest day; the dashed line is 100%</figcaption>"
+                + SVG.groupedBars(title: "Sorting utilisation per warehouse", unit: "%", categories: warehouses, series: util, decimals: 1,
+                                  reference: 100)
+                + SVG.legend(r.variants.map(\.name)) + "</figure>",
+            warehouseTable(r, warehouses: warehouses),
+        ]
     }
 
     static func sideBySide(_ r: SimulationResult) -> String {

@@ -33,22 +33,17 @@ public struct SimulationSetup: Sendable {
 /// here, so a bad change is reported before any day is simulated.
 public enum SimulationLoader {
     public static func load(path: String) throws -> SimulationSetup {
-        let file = ScenarioLoader.resolve(path)
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw GeneralError(.notFound, "\(file): no such file")
-        }
-        return try parse(Array(data), file: file)
+        try read(try ScenarioLoader.loadDocument(path: path))
     }
 
     public static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> SimulationSetup {
-        let scenario = try ScenarioLoader.parse(bytes, file: file)
-        let root: JSONNode
-        do {
-            root = try JSONParser.parse(bytes)
-        } catch {
-            throw InputError(file: file, line: error.line, "malformed JSON: \(error.message) (column \(error.column))")
-        }
-        let top = try Fields(root, path: "", file: file)
+        try read(try ScenarioLoader.parseDocument(bytes, file: file))
+    }
+
+    /// The sections of an already parsed scenario.json.
+    public static func read(_ document: ScenarioDocument) throws(InputError) -> SimulationSetup {
+        let (scenario, file) = (document.scenario, document.file)
+        let top = try document.top()
         guard top.optional("simulation") != nil else {
             throw top.fail("simulation", nil, "required field is missing: lastmile simulate needs the demand model (see docs/simulation.md)")
         }

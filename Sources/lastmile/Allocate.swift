@@ -50,14 +50,14 @@ struct Allocate: AsyncParsableCommand {
     @Option(help: "scenario: the orders of one delivery day (default: orders.jsonl beside scenario.json).")
     var orders: String?
 
-    @Option(help: "scenario: design for the average of this many simulated days (the scenario's simulation section).")
+    @Option(parsing: .unconditional, help: "scenario: design for the average of this many simulated days (the scenario's simulation section).")
     var days: Int?
 
     @Option(name: .customLong("capacity-basis"),
             help: "scenario, with --days: what must fit a site's capacity: peak (each point's busiest day, every day fits) or average.")
     var capacityBasis: CapacityBasis?
 
-    @Option(help: "scenario, with --days: demand seed (default: simulation.seed, else 1).")
+    @Option(parsing: .unconditional, help: "scenario, with --days: demand seed (default: simulation.seed, else 1).")
     var seed: UInt64?
 
     @Option(help: "scenario, with --days: design for this variant's world and demand (default: base).")
@@ -72,10 +72,10 @@ struct Allocate: AsyncParsableCommand {
     @Option(name: .customLong("close"), help: "scenario: comma-separated site ids to leave out.")
     var forceClose: String?
 
-    @Option(name: .customLong("time-limit"), help: "Seconds before stopping with the best solution found (per solve).")
+    @Option(name: .customLong("time-limit"), parsing: .unconditional, help: "Seconds before stopping with the best solution found (per solve).")
     var timeLimit: Double?
 
-    @Option(help: "Stop at this relative gap (e.g. 0.001).")
+    @Option(parsing: .unconditional, help: "Stop at this relative gap (e.g. 0.001).")
     var gap: Double?
 
     @Option(help: "Where to write the JSON answer.")
@@ -124,9 +124,7 @@ struct Allocate: AsyncParsableCommand {
     }
 
     private func runORLib() throws {
-        guard FileManager.default.isReadableFile(atPath: file) else {
-            throw GeneralError(.notFound, "\(file): no such readable file")
-        }
+        try GeneralError.requireInput(file)
         let problem: FacilityLocationProblem, costScale: Int64
         do throws(ORLibError) {
             let instance = try ORLibCapReader.read(path: file, capacity: capacity, sourcing: singleSource ? .single : .split)
@@ -155,7 +153,10 @@ struct Allocate: AsyncParsableCommand {
     }
 
     func write(_ data: Data) throws {
-        do { try data.write(to: URL(fileURLWithPath: out)) } catch {
+        do {
+            try createParentDirectory(of: out)
+            try data.write(to: URL(fileURLWithPath: out))
+        } catch {
             throw GeneralError(.output, "cannot write \(out): \(error.localizedDescription)")
         }
     }

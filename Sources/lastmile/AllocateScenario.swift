@@ -5,11 +5,13 @@ import Simulation
 extension Allocate {
     /// Network design of a scenario: load, build the demand, resolve the sites, solve, write.
     func runScenario() throws {
-        let (base, scenarioFile, declarations) = try NetworkDesignDeclarations.load(path: file)
+        // One parse of scenario.json serves the scenario, its network_design and simulation sections.
+        let document = try ScenarioLoader.loadDocument(path: file)
+        let (base, scenarioFile, declarations) = (document.scenario, document.file, try NetworkDesignDeclarations.read(document))
         var scenario = base
         let demand: NetworkDemand
         if let days {
-            let setup = try SimulationLoader.load(path: scenarioFile)
+            let setup = try SimulationLoader.read(document)
             let world = try setup.select([variant ?? "base"])[0].apply(to: setup.scenario)
             scenario = world.scenario
             demand = try NetworkDemand.simulated(setup: setup, world: world, days: days, seed: seed ?? setup.seed)

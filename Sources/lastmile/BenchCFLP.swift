@@ -2,9 +2,10 @@ import Allocation
 import AllocationBench
 import ArgumentParser
 import Foundation
+import Planning
 
 /// `lastmile bench-cflp`: the OR-Library facility-location benchmark (run by tools/bench-cflp).
-struct BenchCFLP: ParsableCommand {
+struct BenchCFLP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-cflp",
         abstract: "Solve the OR-Library CFLP manifest and print objective, optimum, gap and time per instance.")
@@ -18,7 +19,7 @@ struct BenchCFLP: ParsableCommand {
     @Flag(help: "Include capa/capb/capc (4 capacity variants each).")
     var large = false
 
-    @Option(name: .customLong("time-limit"), help: "Seconds per run.")
+    @Option(name: .customLong("time-limit"), parsing: .unconditional, help: "Seconds per run.")
     var timeLimit = 60.0
 
     @Option(parsing: .upToNextOption, help: "Peer command (e.g. PYTHON tools/cflp_highs.py) run on the same instances.")
@@ -39,7 +40,12 @@ struct BenchCFLP: ParsableCommand {
     @Flag(help: "Print solver progress on stderr.")
     var verbose = false
 
-    func run() throws {
+    func run() async throws {
+        try await reportingErrors { try runManifest() }
+    }
+
+    private func runManifest() throws {
+        try GeneralError.requireInput(manifest)
         var o = CFLPBench.Options(manifest: manifest)
         o.only = only
         o.large = large

@@ -10,8 +10,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Argument(help: "Benchmark set folder (with MANIFEST.tsv), e.g. ../shared/benchmarks/cvrp-x.") var set: String
     @Option(help: "Only instances whose file starts with one of these (comma-separated).") var only: String?
-    @Option(help: "Seconds per customer (budget = n × this).") var perClient: Double = 0.1
-    @Option(help: "Fixed budget in seconds per instance (overrides --per-client).") var seconds: Double?
+    @Option(parsing: .unconditional, help: "Seconds per customer (budget = n × this).") var perClient: Double = 0.1
+    @Option(parsing: .unconditional, help: "Fixed budget in seconds per instance (overrides --per-client).") var seconds: Double?
     @Option(help: "Seeds, comma-separated.") var seeds: String = "1"
     @Option(help: "Peers to run too, comma-separated: pyvrp,hgs,ortools,vroom.") var peers: String?
     @Flag(help: "Run only the peers.") var peersOnly = false
@@ -22,6 +22,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            try GeneralError.requireInput(set + "/MANIFEST.tsv")
             var o = BenchOptions(set: set, anchors: anchors, solutionDirectory: solutions)
             o.instances = only.map { $0.split(separator: ",").map(String.init) } ?? []
             o.secondsPerClient = perClient

@@ -63,7 +63,7 @@ struct MapMatrix: AsyncParsableCommand {
     @Argument(help: "An .osm, .osm.gz or .osm.pbf file.") var map: String
     @Option(help: "CSV with a header naming lon and lat columns (id optional).") var points: String
     @Option(help: "Output folder.") var out: String
-    @Option(help: "A point farther than this many metres from a usable road is an error.") var snapLimit = 500.0
+    @Option(parsing: .unconditional, help: "A point farther than this many metres from a usable road is an error.") var snapLimit = 500.0
     @OptionGroup var options: MapOptions
 
     func run() async throws {

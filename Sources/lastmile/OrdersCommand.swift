@@ -39,7 +39,7 @@ struct OrdersCommand: AsyncParsableCommand {
                     }
                     day = d
                 }
-                guard let data = FileManager.default.contents(atPath: file) else { throw GeneralError(.notFound, "\(file): no such file") }
+                guard let data = FileManager.default.contents(atPath: file) else { throw GeneralError.noSuchFile(file) }
                 let text = try OrderRetiming.retime(Array(data), file: file, to: day)
                 if let out {
                     do { try text.write(toFile: out, atomically: true, encoding: .utf8) } catch {

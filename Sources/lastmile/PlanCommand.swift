@@ -16,14 +16,19 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Output directory (default: out/<scenario name>).")
     var out: String?
 
-    @Option(help: "Seed for the routing solver.")
+    @Option(parsing: .unconditional, help: "Seed for the routing solver.")
     var seed: UInt64 = 1
 
-    @Option(help: "Routing time limit per warehouse, seconds (a cap on top of --iterations).")
+    @Option(parsing: .unconditional, help: "Routing time limit per warehouse, seconds (a cap on top of --iterations).")
     var timeLimit: Double?
 
-    @Option(help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone.")
+    @Option(parsing: .unconditional, help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone.")
     var iterations: Int = PlanOptions.defaultRoutingIterations
+
+    func validate() throws {
+        try OptionRange.check("--iterations", iterations, in: OptionRange.iterations)
+        try OptionRange.checkSeconds("--time-limit", timeLimit)
+    }
 
     func run() async throws {
         try await reportingErrors {

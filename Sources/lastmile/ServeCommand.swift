@@ -22,17 +22,22 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on (default: 127.0.0.1; LASTMILE_HOST).")
     var host: String?
 
-    @Option(help: "Port to listen on; 0: any free port, the chosen one is printed (default: 8080; LASTMILE_PORT).")
+    @Option(parsing: .unconditional, help: "Port to listen on; 0: any free port, the chosen one is printed (default: 8080; LASTMILE_PORT).")
     var port: Int?
 
     @Option(help: "Spool directory watched for *.jsonl order files (default: none; LASTMILE_SPOOL).")
     var spool: String?
 
-    @Option(help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone (default: 2000).")
+    @Option(parsing: .unconditional, help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone (default: 2000).")
     var routingIterations: Int?
 
     @Option(help: "Log format: text or json (default: text).")
     var logFormat: String?
+
+    func validate() throws {
+        try OptionRange.check("--routing-iterations", routingIterations, in: OptionRange.iterations)
+        try OptionRange.check("--port", port, in: 0...65_535)
+    }
 
     func run() async throws {
         try await reportingErrors {
@@ -44,10 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let host { c.host = host }
             if let port { c.port = port }
             if let spool { c.spool = spool }
-            if let routingIterations {
-                guard routingIterations >= 0 else { throw InputError(field: "--routing-iterations", "must be 0 or more, got \(routingIterations)") }
-                c.routingIterations = routingIterations
-            }
+            if let routingIterations { c.routingIterations = routingIterations }
             if let logFormat {
                 guard let f = ServerConfig.LogFormat(rawValue: logFormat) else { throw InputError(field: "--log-format", "must be text or json") }
                 c.logFormat = f

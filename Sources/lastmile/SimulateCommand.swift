@@ -12,7 +12,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Argument(help: "Scenario directory (holding scenario.json) or a scenario.json file.")
     var scenario: String
 
-    @Option(help: "Delivery days to simulate.")
+    @Option(parsing: .unconditional, help: "Delivery days to simulate.")
     var days: Int
 
     @Option(help: "Comma-separated variant names, \"base\" for the scenario as it is (default: base and every declared variant).")
@@ -21,20 +21,22 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: "Output directory (default: out/<scenario name>-simulation).")
     var out: String?
 
-    @Option(help: "Seed of the demand draws and the routing solver (default: simulation.seed, else 1).")
+    @Option(parsing: .unconditional, help: "Seed of the demand draws and the routing solver (default: simulation.seed, else 1).")
     var seed: UInt64?
 
-    @Option(help: "Routing time limit per warehouse and day, seconds (a binding limit makes runs timing-dependent).")
+    @Option(parsing: .unconditional, help: "Routing time limit per warehouse and day, seconds (a binding limit makes runs timing-dependent).")
     var timeLimit: Double?
 
-    @Option(help: "Routing iterations per warehouse and day (iterated local search); 0: the greedy construction alone.")
+    @Option(parsing: .unconditional, help: "Routing iterations per warehouse and day (iterated local search); 0: the greedy construction alone.")
     var iterations: Int = 300
 
-    @Option(help: "Variants simulated at once (default: the number of cores).")
+    @Option(parsing: .unconditional, help: "Variants simulated at once (default: the number of cores).")
     var jobs: Int?
 
     func validate() throws {
         guard days >= 1 else { throw ValidationError("--days must be at least 1") }
+        try OptionRange.check("--iterations", iterations, in: OptionRange.iterations)
+        try OptionRange.checkSeconds("--time-limit", timeLimit)
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 

@@ -4,7 +4,7 @@ import Planning
 import Routing
 
 extension InstanceFormat: ExpressibleByArgument {}
-extension HGSSolver.Strategy: ExpressibleByArgument {}
+extension MetaheuristicSolver.Strategy: ExpressibleByArgument {}
 
 /// `lastmile solve`: one benchmark instance, one thread, a wall-clock budget and a seed.
 struct Solve: AsyncParsableCommand {
@@ -13,31 +13,32 @@ struct Solve: AsyncParsableCommand {
 
     @Argument(help: "Instance file.") var instance: String
     @Option(help: "vrplib | solomon | cordeau") var format: InstanceFormat = .vrplib
-    @Option(help: "Wall-clock budget in seconds.") var seconds: Double = 10
-    @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "Stop after this many iterations instead (deterministic for a seed).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Wall-clock budget in seconds.") var seconds: Double = 10
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Stop after this many iterations instead (deterministic for a seed).") var iterations: Int?
     @Option(help: "Write the solution in CVRPLIB .sol form to this file.") var out: String?
     @Flag(help: "Print each improvement as it is found.") var verbose = false
     @Flag(help: "Do not recombine the route pool with GLPK.") var noPool = false
-    @Option(help: "iterated | genetic | automatic (the solver's choice: iterated).") var strategy: HGSSolver.Strategy = .automatic
-    @Option(help: "Iterated local search: clients ruined per iteration at most.") var maxPerturbation: Int?
-    @Option(help: "Iterated local search: history length of the late-acceptance criterion.") var history: Int?
+    @Option(help: "iterated | genetic | automatic (the solver's choice: iterated).") var strategy: MetaheuristicSolver.Strategy = .automatic
+    @Option(parsing: .unconditional, help: "Iterated local search: clients ruined per iteration at most.") var maxPerturbation: Int?
+    @Option(parsing: .unconditional, help: "Iterated local search: history length of the late-acceptance criterion.") var history: Int?
 
     /// Option ranges (docs/scenario-format.md, "Benchmark files").
     func validate() throws {
-        guard seconds > 0, seconds <= 86_400 else { throw ValidationError("--seconds: must be in 0…86400 (exclusive of 0), got \(seconds)") }
-        if let iterations, !(0...1_000_000_000).contains(iterations) { throw ValidationError("--iterations: must be in 0…1000000000, got \(iterations)") }
-        if let maxPerturbation, !(1...1_000).contains(maxPerturbation) { throw ValidationError("--max-perturbation: must be in 1…1000, got \(maxPerturbation)") }
-        if let history, !(1...100_000).contains(history) { throw ValidationError("--history: must be in 1…100000, got \(history)") }
+        try OptionRange.checkSeconds("--seconds", seconds)
+        try OptionRange.check("--iterations", iterations, in: OptionRange.iterations)
+        try OptionRange.check("--max-perturbation", maxPerturbation, in: 1...1_000)
+        try OptionRange.check("--history", history, in: 1...100_000)
     }
 
     func run() async throws {
         try await reportingErrors {
+            try GeneralError.requireInput(instance)
             let inst: BenchmarkInstance
             do { inst = try BenchmarkInstance.read(path: instance, format: format) } catch let e as InstanceError {
                 throw InputError(file: e.file, line: e.line, e.reason)
             }
-            var options = HGSSolver.Options()
+            var options = MetaheuristicSolver.Options()
             options.setPartitioning = !noPool
             options.strategy = strategy
             if let maxPerturbation { options.maxPerturbation = maxPerturbation }
@@ -49,11 +50,12 @@ struct Solve: AsyncParsableCommand {
                 }
             }
             let params = SolveParameters(seed: seed, timeLimit: iterations == nil ? seconds : nil, maxIterations: iterations)
-            let result = HGSSolver(options: options).solve(inst.data, parameters: params)
+            let result = MetaheuristicSolver(options: options).solve(inst.data, parameters: params)
             let sol = inst.solFile(result.solution)
             print(sol, terminator: "")
             print("Time \(String(format: "%.2f", result.seconds))")
             print("Iterations \(result.iterations)")
+            if let reason = result.fallbackReason { FileHandle.standardError.write(Data("note: \(reason)\n".utf8)) }
             if let lb = result.lowerBound { print("Lower bound \(inst.printed(cost: lb)) (LP relaxation of the exact model)") }
             if !result.evaluation.isFeasible {
                 FileHandle.standardError.write(Data("warning: infeasible: \(result.evaluation.violations.joined(separator: "; "))\n".utf8))
@@ -62,7 +64,10 @@ struct Solve: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("unassigned customer \(inst.customerIDs[u.client]): \(u.reason)\n".utf8))
             }
             if let out {
-                do { try sol.write(toFile: out, atomically: true, encoding: .utf8) } catch {
+                do {
+                    try createParentDirectory(of: out)
+                    try sol.write(toFile: out, atomically: true, encoding: .utf8)
+                } catch {
                     throw GeneralError(.output, "\(out): \(error.localizedDescription)")
                 }
             }

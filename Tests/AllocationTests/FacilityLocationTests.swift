@@ -342,3 +342,33 @@ func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-6 * max(1, abs(b
         #expect(abs(inst.fileUnits(inst.problem.objective(of: s)) - 1_040_444.375) <= 0.001)
     }
 }
+
+/// examples/cap-3x8.txt (the README's `lastmile allocate` example): read, and solved to the
+/// optimum that enumerating the 7 non-empty open sets gives.
+@Test func exampleCapInstanceReachesTheEnumeratedOptimum() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let inst = try ORLibCapReader.read(path: root.path + "/examples/cap-3x8.txt", sourcing: .single)
+    #expect(inst.problem.facilityCount == 3 && inst.problem.customerCount == 8)
+    let r = try FacilityLocationSolver.solve(inst.problem)
+    #expect(r.status == .optimal)
+    let s = try #require(r.solution)
+    #expect(inst.problem.violations(of: s).isEmpty)
+    // Single sourcing: every assignment of 8 customers to the 3 sites, fixed costs of the used sites.
+    let p = inst.problem
+    var best = Int64.max
+    for code in 0..<Int(pow(3.0, 8.0)) {
+        var c = code, used = Set<Int>(), load = [Int64](repeating: 0, count: 3), cost: Int64 = 0, fits = true
+        for j in 0..<8 {
+            let i = c % 3
+            c /= 3
+            used.insert(i)
+            load[i] += p.demands[j]
+            guard let a = p.cost(i, j) else { fits = false; break }
+            cost += a
+        }
+        guard fits, (0..<3).allSatisfy({ load[$0] <= p.facilities[$0].capacity }) else { continue }
+        best = min(best, cost + used.reduce(0) { $0 + p.facilities[$1].fixedCost })
+    }
+    #expect(p.objective(of: s) == Double(best))
+    #expect(inst.fileUnits(p.objective(of: s)) == 3345.5)   // what the README's example prints
+}

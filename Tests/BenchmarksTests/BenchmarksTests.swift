@@ -7,7 +7,12 @@ let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingL
 let shared = root + "/../shared"
 let anchorsPython = NSHomeDirectory() + "/.cache/lastmile-anchors/venv/bin/python"
 
-@Test(.enabled(if: FileManager.default.fileExists(atPath: shared + "/benchmarks/cvrp-x/MANIFEST.tsv")))
+/// True when every file a test reads is in ../shared (which may hold some sets and not others).
+func sharedFilesPresent(_ files: String...) -> Bool {
+    files.allSatisfy { FileManager.default.fileExists(atPath: shared + "/" + $0) }
+}
+
+@Test(.enabled(if: sharedFilesPresent("benchmarks/cvrp-x/MANIFEST.tsv", "benchmarks/vrptw-solomon/MANIFEST.tsv")))
 func manifestIsRead() throws {
     let set = try BenchmarkSet.load(shared + "/benchmarks/cvrp-x")
     #expect(set.format == .vrplib)
@@ -29,7 +34,8 @@ func manifestIsRead() throws {
 
 /// Our .sol output is re-scored by the peers' checker and agrees with our own cost.
 @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: anchorsPython)
-               && FileManager.default.fileExists(atPath: shared + "/benchmarks/cvrp-small/P-n16-k8.vrp")))
+               && sharedFilesPresent("benchmarks/cvrp-small/MANIFEST.tsv", "benchmarks/cvrp-small/P-n16-k8.vrp",
+                                     "anchors/check_solution.py")))
 func ourSolutionsPassTheAnchorsChecker() throws {
     let dir = NSTemporaryDirectory() + "lastmile-bench-test-\(getpid())"
     var o = BenchOptions(set: shared + "/benchmarks/cvrp-small", anchors: shared + "/anchors", solutionDirectory: dir)

@@ -95,6 +95,9 @@ def test_1_routes_drawn(daemon, driver, out_dir):
         assert sorted(stops) == want_stops, f"{len(stops)} stop markers drawn, plan has {len(want_stops)} stops"
         figs = driver.find_element("css selector", "[data-testid=fig-orders] b").text
         assert figs.replace(",", "") == str(plan["totals"]["orders"]), f"orders figure {figs}"
+        # Money fields are integer cents (`cost_cents`); the figure shows yuan with two decimals.
+        van_cost = driver.find_element("css selector", "[data-testid=fig-cost] b").text
+        assert van_cost.replace(",", "") == f"¥{plan['totals']['cost_cents'] / 100:.2f}", f"van cost figure {van_cost}"
         unassigned_points = {u["pickup_point_id"] for u in plan["unassigned"]}
         drawn_un = js(driver, "return document.querySelectorAll('#map path[data-kind=unassigned]').length")
         assert drawn_un == len(unassigned_points), f"{drawn_un} unassigned rings, plan has {len(unassigned_points)} points"

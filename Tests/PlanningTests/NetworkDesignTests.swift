@@ -13,8 +13,8 @@ enum DesignFixture {
 
     static func load(_ text: String = text) throws -> (Scenario, NetworkDesignDeclarations) {
         let bytes = Array(text.utf8)
-        let s = try ScenarioLoader.parse(bytes, file: "scenario.json")
-        return (s, try NetworkDesignDeclarations.parse(bytes, file: "scenario.json", scenario: s))
+        let document = try ScenarioLoader.parseDocument(bytes, file: "scenario.json")
+        return (document.scenario, try NetworkDesignDeclarations.read(document))
     }
 
     /// Two days of crates per point (71 a day in all: only WC could hold it alone).

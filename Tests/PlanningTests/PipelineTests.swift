@@ -52,13 +52,13 @@ import Testing
         #expect(a.totals.distanceM == 27_451)
     }
 
-    /// The default router (HGSSolver, a fixed iteration budget): reproducible for a
+    /// The default router (MetaheuristicSolver, a fixed iteration budget): reproducible for a
     /// seed, checker-clean, and never dearer than the greedy construction it starts from.
-    @Test func geneticSearchPlanIsReproducibleAndNoDearerThanGreedy() throws {
+    @Test func defaultRouterPlanIsReproducibleAndNoDearerThanGreedy() throws {
         let (s, book) = try smallCity()
         let travel = try TravelTimes.choose(for: s, scenarioFile: nil)
         let options = PlanOptions.routing(seed: 3, iterations: 300)
-        let (a, dir, report) = try planAndCheck(s, book, options: options, name: "hgs")
+        let (a, dir, report) = try planAndCheck(s, book, options: options, name: "metaheuristic")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(report.violations == [])
         let b = try DailyPlanner.plan(scenario: s, orders: book, travel: travel, options: options)

@@ -147,7 +147,7 @@ import Testing
         let generated = Set((fm.enumerator(atPath: o.dir + "/print")?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".html") })
         #expect(generated.count == 1 + 3 * 2 + Set(o.plan.routes.map(\.vehicleId)).count + 8)
         let index = try o.page("print/index.html")
-        let linked = Set(matches(index, #"href="([^"]*)""#).map { $0.removingPercentEncoding! })
+        let linked = Set(matches(index, #"<a href="([^"]*)""#).map { $0.removingPercentEncoding! })
         #expect(linked == generated.subtracting(["index.html"]))
         for page in generated.subtracting(["index.html"]) {
             let href = try #require(matches(try o.page("print/" + page), #"<nav><a href="([^"]*)""#).first)

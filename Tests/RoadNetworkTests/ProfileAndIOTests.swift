@@ -3,15 +3,16 @@ import Testing
 
 @testable import RoadNetwork
 
-@Test func sha256KnownVectors() {
-    #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-    #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+/// FIPS 180-4 vectors: the cache keys are the digests the earlier hand-written hash gave.
+@Test func contentHashIsSHA256() {
+    #expect(ContentHash.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    #expect(ContentHash.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-    #expect(SHA256.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    #expect(ContentHash.hex(long) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     // Fed in pieces gives the same digest.
-    var h = SHA256()
+    var h = ContentHash()
     h.update(long[0..<7]); h.update(long[7..<50]); h.update(long[50...])
-    var million = SHA256()
+    var million = ContentHash()
     million.update([UInt8](repeating: 0x61, count: 1_000_000))
     #expect(h.hexDigest() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     #expect(million.hexDigest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
@@ -71,6 +72,37 @@ import Testing
     }
     let m = TravelMatrix(size: 2, durations: [0, 5, TravelMatrix.unreachable, 0], distances: [0, 50, -1, 0])
     #expect(MatrixIO.csv(m.durations, size: 2) == "0,5\n,0\n")
+}
+
+/// Quoted fields (commas, doubled quotes, a CRLF file) read as CSV means them; the snaps CSV
+/// quotes such ids again, so they read back the same.
+@Test func pointsCSVWithQuotedFields() throws {
+    let text = "id,name,lon,lat\r\n\"WH, West\",\"Grid warehouse \"\"W\"\"\",121.42,31.22\r\nPP-1,\"Shop 3, Lane 5\",121.48,31.24\r\n\r\n"
+    let pts = try MatrixIO.parsePoints(text, path: "pts.csv")
+    #expect(pts == [NamedPoint(id: "WH, West", coordinate: Coordinate(lon: 121.42, lat: 31.22)),
+                    NamedPoint(id: "PP-1", coordinate: Coordinate(lon: 121.48, lat: 31.24))])
+    let snaps = pts.map { SnapReport(id: $0.id, input: $0.coordinate, snapped: $0.coordinate, distance: 0) }
+    let back = try MatrixIO.parsePoints(MatrixIO.snapsCSV(snaps), path: "snaps.csv")
+    #expect(back.map(\.id) == ["WH, West", "PP-1"])
+    #expect(MatrixIO.csvField(#"say "hi", then"#) == #""say ""hi"", then""#)
+    #expect(throws: RoadNetworkError.badPoints(path: "p.csv", line: 1, reason: "header must name lon and lat columns, got id,x,y")) {
+        try MatrixIO.parsePoints("id,x,y\nA,1,2\n", path: "p.csv")
+    }
+}
+
+/// examples/points.csv (the README's `map matrix` example) reads with its quoted names.
+@Test func examplePointsRead() throws {
+    let pts = try MatrixIO.readPoints(path: packageRoot + "/examples/points.csv")
+    #expect(pts.map(\.id) == ["WH-WEST", "PP-001", "PP-002", "PP-003", "PP-004", "PP-005"])
+    #expect(pts[0].coordinate == Coordinate(lon: 121.4207471, lat: 31.2207750))
+}
+
+/// Profile files use snake_case keys, as every JSON file of the project.
+@Test func profileJSONIsSnakeCase() throws {
+    let json = try #require(try JSONSerialization.jsonObject(with: VehicleProfile.van.canonicalJSON()) as? [String: Any])
+    #expect(json["highway_speeds"] != nil && json["max_speed_kmh"] != nil && json["u_turn_penalty"] != nil)
+    #expect(json.keys.allSatisfy { $0 == $0.lowercased() }, "\(json.keys.sorted())")
+    #expect(try JSONDecoder().decode(VehicleProfile.self, from: VehicleProfile.van.canonicalJSON()) == .van)
 }
 
 @Test func factoryFallsBackToStraightLinesWhenTheMapIsMissing() throws {

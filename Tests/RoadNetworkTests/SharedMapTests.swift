@@ -3,14 +3,14 @@ import Testing
 
 @testable import RoadNetwork
 
-/// Tests on the real extracts in ../shared/maps; skipped when it is absent.
-@Suite(.enabled(if: sharedPresent, "../shared/maps is not present"))
+/// Tests on the real extracts in ../shared/maps; each is skipped when a file it reads is absent.
 struct SharedMapTests {
-    @Test func pbfAndXMLOfShanghaiReadTheSame() throws {
+    @Test(whenPresent("shanghai_center.osm", "shanghai_center.osm.pbf"))
+    func pbfAndXMLOfShanghaiReadTheSame() throws {
         let xml = OSMCollector(profile: .van), pbf = OSMCollector(profile: .van)
         let xp = sharedMaps + "/shanghai_center.osm", pp = sharedMaps + "/shanghai_center.osm.pbf"
-        try OSMXMLReader.read(data: FileManager.default.contents(atPath: xp)!, path: xp, into: xml)
-        try OSMPBFReader.read(data: FileManager.default.contents(atPath: pp)!, path: pp, into: pbf)
+        try OSMXMLReader.read(data: try sharedMap("shanghai_center.osm"), path: xp, into: xml)
+        try OSMPBFReader.read(data: try sharedMap("shanghai_center.osm.pbf"), path: pp, into: pbf)
         #expect(xml.nodeIDs == pbf.nodeIDs)
         #expect(xml.wayIDs == pbf.wayIDs)
         #expect(xml.wayRefs == pbf.wayRefs)
@@ -22,13 +22,14 @@ struct SharedMapTests {
     }
 
     /// A gzipped XML larger than libxml2's single-chunk limit (14 MB unpacked) reads like its PBF.
-    @Test func baltimoreGzipXMLReadsLikeItsPBF() throws {
+    @Test(whenPresent("baltimore.osm.gz", "baltimore.osm.pbf"))
+    func baltimoreGzipXMLReadsLikeItsPBF() throws {
         let xml = OSMCollector(profile: .van), pbf = OSMCollector(profile: .van)
         let xp = sharedMaps + "/baltimore.osm.gz", pp = sharedMaps + "/baltimore.osm.pbf"
-        let gz = FileManager.default.contents(atPath: xp)!
-        let unpacked = gz.withUnsafeBytes { inflate($0, expectedSize: gz.count * 8, gzip: true) }!
+        let gz = try sharedMap("baltimore.osm.gz")
+        let unpacked = try #require(gz.withUnsafeBytes { inflate($0, expectedSize: gz.count * 8, gzip: true) })
         try OSMXMLReader.read(data: Data(unpacked), path: xp, into: xml)
-        try OSMPBFReader.read(data: FileManager.default.contents(atPath: pp)!, path: pp, into: pbf)
+        try OSMPBFReader.read(data: try sharedMap("baltimore.osm.pbf"), path: pp, into: pbf)
         #expect(xml.osmNodeCount == 51_385)
         #expect(pbf.osmNodeCount == 51_385)
         #expect(xml.wayIDs == pbf.wayIDs)
@@ -36,10 +37,11 @@ struct SharedMapTests {
         #expect(xml.restrictions.count == pbf.restrictions.count)
     }
 
-    @Test func restrictionsOfMonacoAreRead() throws {
+    @Test(whenPresent("monaco.osm.pbf"))
+    func restrictionsOfMonacoAreRead() throws {
         let c = OSMCollector(profile: .osrmCar)
         let path = sharedMaps + "/monaco.osm.pbf"
-        try OSMPBFReader.read(data: FileManager.default.contents(atPath: path)!, path: path, into: c)
+        try OSMPBFReader.read(data: try sharedMap("monaco.osm.pbf"), path: path, into: c)
         #expect(c.osmNodeCount == 180_118)
         #expect(c.osmRelationCount == 212)
         #expect(c.restrictions.count + c.unsupportedRestrictions >= 20)
@@ -47,7 +49,8 @@ struct SharedMapTests {
 
     /// CH matrix equals plain Dijkstra on a corner of central Shanghai (cropped to keep the
     /// debug build fast), random points drawn with a fixed seed.
-    @Test func shanghaiCornerMatrixEqualsDijkstra() throws {
+    @Test(whenPresent("shanghai_center.osm"))
+    func shanghaiCornerMatrixEqualsDijkstra() throws {
         let m = try RoadMap.cropped(path: sharedMaps + "/shanghai_center.osm", profile: .van,
                                     crop: (121.455, 31.215, 121.475, 31.232))
         #expect(m.stats.segmentsKept > 300)

@@ -48,7 +48,7 @@ import Testing
         let inst = try BenchmarkInstance.parse(Self.solomon.replacingOccurrences(of: "  2         50", with: "  1         35"),
                                                name: "t", format: .solomon)
         #expect(try !ExactSolver().solve(inst.data, relaxationOnly: true).lpBound.isFinite)   // the case that trapped
-        let r = HGSSolver().solve(inst.data, parameters: SolveParameters(seed: 1, maxIterations: 20))
+        let r = MetaheuristicSolver().solve(inst.data, parameters: SolveParameters(seed: 1, maxIterations: 20))
         #expect(r.lowerBound == nil)
         #expect(!r.unassigned.isEmpty)
     }

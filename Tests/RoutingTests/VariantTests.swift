@@ -20,7 +20,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     let data = try ProblemData(depots: [Depot()], clients: clients,
                                vehicleTypes: [VehicleType(count: 1, capacity: [4], maxTrips: 3, reloadDuration: 30)],
                                distance: m, duration: m)
-    let r = hgs(data, iterations: 100)
+    let r = metaheuristic(data, iterations: 100)
     expectValid(data, r)
     #expect(r.unassigned.isEmpty)
     #expect(r.solution.routes.count == 1)
@@ -34,7 +34,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     let data = try ProblemData(depots: [Depot()], clients: clients,
                                vehicleTypes: [VehicleType(count: 1, capacity: [3], shiftEnd: 150, maxTrips: 2, reloadDuration: 20)],
                                distance: m, duration: m)
-    let r = hgs(data, iterations: 100)
+    let r = metaheuristic(data, iterations: 100)
     expectValid(data, r)
     #expect(!r.unassigned.isEmpty)
     #expect(r.unassigned.allSatisfy { $0.reason == .fleetExhausted })
@@ -48,7 +48,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     let data = try ProblemData(depots: [Depot(), Depot(x: 100)], clients: clients,
                                vehicleTypes: [VehicleType(count: 2, capacity: [10], depot: 0), VehicleType(count: 2, capacity: [10], depot: 1)],
                                distance: m, duration: m)
-    let r = hgs(data, iterations: 100)
+    let r = metaheuristic(data, iterations: 100)
     expectValid(data, r)
     #expect(r.evaluation.cost == 40 + 40)
     let exact = try ExactSolver().solve(data)
@@ -63,7 +63,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
                                vehicleTypes: [VehicleType(count: 1, capacity: [16], fixedCost: 1000),
                                               VehicleType(count: 4, capacity: [4], fixedCost: 100)],
                                distance: m, duration: m)
-    let r = hgs(data, iterations: 150)
+    let r = metaheuristic(data, iterations: 150)
     expectValid(data, r)
     let exact = try ExactSolver().solve(data)
     #expect(r.evaluation.cost == exact.cost)
@@ -78,7 +78,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     let data = try ProblemData(depots: [Depot()], clients: clients,
                                vehicleTypes: [VehicleType(count: 1, capacity: [10]), VehicleType(count: 1, capacity: [2], fixedCost: 50)],
                                distance: m, duration: m)
-    let r = hgs(data, iterations: 100)
+    let r = metaheuristic(data, iterations: 100)
     expectValid(data, r)
     for route in r.solution.routes where route.clients.contains(4) || route.clients.contains(5) {
         #expect(route.vehicleType == 1)
@@ -95,7 +95,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     clients[2].penalty = 1000   // but it is worth 1000
     let data = try ProblemData(depots: [Depot()], clients: clients, vehicleTypes: [VehicleType(count: 1, capacity: [10])],
                                distance: m, duration: m)
-    let r = hgs(data, iterations: 50)
+    let r = metaheuristic(data, iterations: 50)
     expectValid(data, r)
     #expect(r.unassigned.map(\.client) == [3])
     #expect(r.unassigned.first?.reason == .notWorthServing(penalty: 5))
@@ -110,7 +110,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     clients[2].earliest = 0; clients[2].latest = 5 // window closes before anyone arrives
     let data = try ProblemData(depots: [Depot()], clients: clients, vehicleTypes: [VehicleType(count: 2, capacity: [10])],
                                distance: m, duration: m)
-    let r = hgs(data, iterations: 30)
+    let r = metaheuristic(data, iterations: 30)
     expectValid(data, r)
     #expect(r.unassigned.map(\.client) == [0, 1, 2])
     #expect(r.unassigned[0].reason == .exceedsCapacity(dimension: 0, demand: 50, largestCapacity: 10))
@@ -125,7 +125,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     let data = try ProblemData(depots: [Depot()], clients: clients,
                                vehicleTypes: [VehicleType(count: 6, capacity: [10], maxDuration: 140)],
                                distance: m, duration: m)
-    let r = hgs(data, iterations: 100)
+    let r = metaheuristic(data, iterations: 100)
     expectValid(data, r)
     #expect(r.unassigned.isEmpty)
     #expect(r.evaluation.routes.allSatisfy { $0.duration <= 140 })
@@ -137,7 +137,7 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     let clients = [Client(demand: [3, 1]), Client(demand: [1, 3]), Client(demand: [3, 1]), Client(demand: [1, 3])]
     let data = try ProblemData(depots: [Depot()], clients: clients,
                                vehicleTypes: [VehicleType(count: 4, capacity: [4, 4])], distance: m, duration: m)
-    let r = hgs(data, iterations: 60)
+    let r = metaheuristic(data, iterations: 60)
     expectValid(data, r)
     #expect(r.evaluation.cost == (try ExactSolver().solve(data)).cost)
 }

@@ -59,7 +59,7 @@ import Testing
             #expect(moved.status == .ok)
             let totals = try #require(moved.json["totals"] as? [String: Any])
             let d = try #require(moved.json["delta"] as? [String: Any])
-            #expect(d["cost_cents"] as? Int == (totals["cost"] as! Int) - plan.totals.cost)
+            #expect(d["cost_cents"] as? Int == (totals["cost_cents"] as! Int) - plan.totals.cost)
             #expect(totals["orders_planned"] as? Int == plan.totals.ordersPlanned)
         }
     }

@@ -205,6 +205,10 @@ import Testing
             let m = try await c.send(.get, "/metrics")
             #expect(m.text.contains("lastmile_orders_created_total 1"))
             #expect(m.text.contains("lastmile_http_requests_total{method=\"POST\",status=\"201\"} 1"))
+            // Request durations by method and status class: one POST answered so far.
+            #expect(m.text.contains("lastmile_http_request_duration_seconds_count{method=\"POST\",status=\"2xx\"} 1"))
+            #expect(m.text.contains("lastmile_http_request_duration_seconds_bucket{method=\"POST\",status=\"2xx\",le=\"+Inf\"} 1"))
+            #expect(health.json["version"] as? String == LastmileVersion.string)
         }
     }
 

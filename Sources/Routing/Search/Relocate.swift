@@ -1,5 +1,5 @@
 /// Relocate: move client u (or u and its successor) after position pv of route rv
-/// (HGS moves 1 and 2, Vidal 2022).
+/// (HGS-CVRP moves 1 and 2, Vidal 2022).
 extension LocalSearch {
     @inline(__always) func join(_ a: Piece, _ r: Int, _ i: Int, _ j: Int, _ t: Int) -> Piece {
         i > j ? a : sd.merge(a, between(r, i, j, type: t), type: t)

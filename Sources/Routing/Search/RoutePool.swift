@@ -2,8 +2,8 @@ import GLPK
 
 /// Routes of good solutions, recombined by a set-partitioning MIP solved with GLPK: choose
 /// pool routes covering every client once, within the fleet, at least cost (the "SP" step of
-/// Subramanian, Uchoa and Ochi 2013, here on top of HGS). The current best solution is the MIP
-/// start, so the result is never worse.
+/// Subramanian, Uchoa and Ochi 2013, here on top of the local search). The current best
+/// solution is the MIP start, so the result is never worse.
 struct RoutePool {
     struct Entry {
         var type: Int

@@ -76,8 +76,8 @@ final class SearchData: @unchecked Sendable {
         let allowedP = UnsafeMutablePointer<UInt64>.allocate(capacity: L)
         allowed = allowedP
         let T = data.vehicleTypes.count
-        precondition(T <= 64, "at most 64 vehicle types")
-        precondition(data.dimensions <= 4, "at most 4 load dimensions")
+        precondition(T <= MetaheuristicSolver.maxVehicleTypes, "at most 64 vehicle types")
+        precondition(data.dimensions <= MetaheuristicSolver.maxDimensions, "at most 4 load dimensions")
         types = T
         for d in 0..<D {
             early[d] = data.depots[d].earliest; late[d] = data.depots[d].latest; service[d] = 0
@@ -91,13 +91,7 @@ final class SearchData: @unchecked Sendable {
         penaltyUnit = Double(max(1, maxDistCost, data.vehicleTypes.map(\.durationCost).max() ?? 1))
         // Dropping a required client must cost more than any route could: big but far from overflow.
         let big = Double(max(1, maxArcCost) * 4 + maxFixed) * 1000 + 1e6
-        // Several load dimensions (crates and grams, say) are brought to one scale, so that an
-        // excess in each weighs the same share of a vehicle: dimension k is multiplied by the
-        // largest capacity of all dimensions over its own largest capacity.
-        var dimCap = [Int](repeating: 0, count: data.dimensions)
-        for vt in data.vehicleTypes { for k in 0..<data.dimensions { dimCap[k] = max(dimCap[k], vt.capacity[k]) } }
-        let top = dimCap.max() ?? 1
-        let scale = dimCap.map { c in c <= 0 || c >= Int.max / 8 || top >= Int.max / 8 ? 1 : max(1, top / c) }
+        let scale = Self.dimensionScale(data)
         var req: [Bool] = []
         var optional = false
         for c in 0..<N {
@@ -118,12 +112,7 @@ final class SearchData: @unchecked Sendable {
         hasOptional = optional
         hasRestrictions = data.clients.contains { $0.allowedVehicleTypes != nil }
 
-        var caps: [Load] = []
-        for vt in data.vehicleTypes {
-            var cap = Load(repeating: Int.max / 4)
-            for k in 0..<data.dimensions { cap[k] = vt.capacity[k] >= Int.max / 8 ? vt.capacity[k] : vt.capacity[k] * scale[k] }
-            caps.append(cap)
-        }
+        let caps = Self.scaledCapacities(data, scale: scale)
         capacity = caps
         typeDepot = data.vehicleTypes.map(\.depot)
         fixedCost = data.vehicleTypes.map(\.fixedCost)
@@ -138,25 +127,60 @@ final class SearchData: @unchecked Sendable {
         hasMultiTrip = data.vehicleTypes.contains { $0.maxTrips > 1 && $0.count > 0 }
         hasPickups = data.hasPickups
 
-        // Time matters when a window, a shift, a duration limit or a duration cost can bind.
-        let horizonOpen = data.clients.allSatisfy { $0.earliest <= 0 && $0.latest >= Int.max / 8 }
-        let noShift = data.vehicleTypes.allSatisfy {
-            $0.shiftEnd >= Int.max / 8 && $0.maxDuration >= Int.max / 8 && $0.durationCost == 0 && $0.shiftStart <= 0
-        } && data.depots.allSatisfy { $0.earliest <= 0 && $0.latest >= Int.max / 8 }
-        hasTimes = !(horizonOpen && noShift)
-
-        var sym = true
-        outer: for i in 0..<L { for j in 0..<i where dist[i * L + j] != dist[j * L + i] { sym = false; break outer } }
-        symmetric = sym
+        hasTimes = Self.timeCanBind(data)
+        symmetric = Self.isSymmetric(distP, locations: L)
 
         var act: [Int] = [], isAct = [Bool](repeating: false, count: L)
         for c in 0..<N where data.whyUnservableAlone(c) == nil { act.append(D + c); isAct[D + c] = true }
         active = act
         isActive = isAct
 
-        // Polar angles (for SWAP* sectors) around the nearest depot.
-        var ang = [Int](repeating: 0, count: L)
-        for c in 0..<N {
+        angle = Self.polarAngles(data)
+        slotType = Self.routeSlots(data, active: act, allowed: allowedP, demand: demand, capacities: caps,
+                                   capacityBound: !hasTimes && !hasMultiTrip)
+        neighbours = Self.granularNeighbours(
+            active: act, granularity: granularity, locations: L, dist: distP, dur: durP,
+            windows: hasTimes ? (early, late, service) : nil)
+    }
+
+    /// Several load dimensions (crates and grams, say) are brought to one scale, so that an
+    /// excess in each weighs the same share of a vehicle: dimension k is multiplied by the
+    /// largest capacity of all dimensions over its own largest capacity.
+    private static func dimensionScale(_ data: ProblemData) -> [Int] {
+        var dimCap = [Int](repeating: 0, count: data.dimensions)
+        for vt in data.vehicleTypes { for k in 0..<data.dimensions { dimCap[k] = max(dimCap[k], vt.capacity[k]) } }
+        let top = dimCap.max() ?? 1
+        return dimCap.map { c in c <= 0 || c >= Int.max / 8 || top >= Int.max / 8 ? 1 : max(1, top / c) }
+    }
+
+    /// Vehicle capacities on the common scale; unused dimensions (and unbounded ones) never bind.
+    private static func scaledCapacities(_ data: ProblemData, scale: [Int]) -> [Load] {
+        data.vehicleTypes.map { vt in
+            var cap = Load(repeating: Int.max / 4)
+            for k in 0..<data.dimensions { cap[k] = vt.capacity[k] >= Int.max / 8 ? vt.capacity[k] : vt.capacity[k] * scale[k] }
+            return cap
+        }
+    }
+
+    /// Time matters when a window, a shift, a duration limit or a duration cost can bind.
+    private static func timeCanBind(_ data: ProblemData) -> Bool {
+        let horizonOpen = data.clients.allSatisfy { $0.earliest <= 0 && $0.latest >= Int.max / 8 }
+        let noShift = data.vehicleTypes.allSatisfy {
+            $0.shiftEnd >= Int.max / 8 && $0.maxDuration >= Int.max / 8 && $0.durationCost == 0 && $0.shiftStart <= 0
+        } && data.depots.allSatisfy { $0.earliest <= 0 && $0.latest >= Int.max / 8 }
+        return !(horizonOpen && noShift)
+    }
+
+    private static func isSymmetric(_ dist: UnsafeMutablePointer<Int>, locations L: Int) -> Bool {
+        for i in 0..<L { for j in 0..<i where dist[i * L + j] != dist[j * L + i] { return false } }
+        return true
+    }
+
+    /// Polar angles (for SWAP* sectors) of the clients around their nearest depot, 0 ..< 65536.
+    private static func polarAngles(_ data: ProblemData) -> [Int] {
+        let D = data.depots.count
+        var ang = [Int](repeating: 0, count: D + data.clients.count)
+        for c in data.clients.indices {
             let cl = data.clients[c]
             var best = 0, bd = Double.infinity
             for d in 0..<D {
@@ -166,17 +190,21 @@ final class SearchData: @unchecked Sendable {
             let a = atan2(cl.y - data.depots[best].y, cl.x - data.depots[best].x)
             ang[D + c] = Int((32768 * a / Double.pi).rounded(.down)) & 0xFFFF
         }
-        angle = ang
+        return ang
+    }
 
-        // Route slots: as many vehicles as could be useful, never more than exist.
+    /// Route slots: as many vehicles as could be useful, never more than exist. With
+    /// `capacityBound` (no times, single trips) capacity alone bounds the vehicles a type needs.
+    private static func routeSlots(_ data: ProblemData, active: [Int], allowed: UnsafeMutablePointer<UInt64>,
+                                   demand: UnsafeMutablePointer<Load>, capacities caps: [Load], capacityBound: Bool) -> [Int] {
         var slots: [Int] = []
         var total = Load.zero
-        for l in act { total &+= demand[l] }
+        for l in active { total &+= demand[l] }
         for (t, vt) in data.vehicleTypes.enumerated() where vt.count > 0 {
-            let served = act.filter { allowedP[$0] & (1 << UInt64(t)) != 0 }.count
+            let served = active.filter { allowed[$0] & (1 << UInt64(t)) != 0 }.count
             guard served > 0 else { continue }
             var estimate = served
-            if !hasTimes && !hasMultiTrip {
+            if capacityBound {
                 var need = 1
                 for k in 0..<data.dimensions where caps[t][k] > 0 {
                     need = max(need, Int((Double(total[k]) / Double(caps[t][k])).rounded(.up)))
@@ -185,10 +213,16 @@ final class SearchData: @unchecked Sendable {
             }
             slots += [Int](repeating: t, count: min(vt.count, estimate))
         }
-        slotType = slots
+        return slots
+    }
 
-        // Granular neighbours (Vidal et al. 2013): distance plus weighted waiting time and time
-        // warp incurred when going from one client to the other, the smaller of both directions.
+    /// Granular neighbours (Vidal et al. 2013): distance plus weighted waiting time and time
+    /// warp incurred when going from one client to the other, the smaller of both directions;
+    /// `windows` (earliest, latest, service by location) nil when time cannot bind.
+    private static func granularNeighbours(
+        active act: [Int], granularity: Int, locations L: Int, dist: UnsafeMutablePointer<Int>, dur: UnsafeMutablePointer<Int>,
+        windows: (early: UnsafeMutablePointer<Int>, late: UnsafeMutablePointer<Int>, service: UnsafeMutablePointer<Int>)?
+    ) -> [[Int]] {
         var nb: [[Int]] = [[Int]](repeating: [], count: L)
         let gWait = 0.2, gWarp = 1.0
         for u in act {
@@ -198,10 +232,10 @@ final class SearchData: @unchecked Sendable {
                 var best = Double.infinity
                 for (i, j) in [(u, v), (v, u)] {
                     var s = Double(dist[i * L + j])
-                    if hasTimes {
-                        let arrive = early[i] + service[i] + dur[i * L + j]
-                        s += gWait * Double(max(early[j] - (late[i] + service[i] + dur[i * L + j]), 0))
-                        s += gWarp * Double(max(arrive - late[j], 0))
+                    if let w = windows {
+                        let arrive = w.early[i] + w.service[i] + dur[i * L + j]
+                        s += gWait * Double(max(w.early[j] - (w.late[i] + w.service[i] + dur[i * L + j]), 0))
+                        s += gWarp * Double(max(arrive - w.late[j], 0))
                     }
                     best = min(best, s)
                 }
@@ -210,7 +244,7 @@ final class SearchData: @unchecked Sendable {
             scored.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
             nb[u] = scored.prefix(granularity).map(\.1)
         }
-        neighbours = nb
+        return nb
     }
 
     deinit {

@@ -1,5 +1,5 @@
 /// Swap: exchange client u with client v, or u and its successor with v (and v's successor)
-/// (HGS moves 4, 5 and 6, Vidal 2022).
+/// (HGS-CVRP moves 4, 5 and 6, Vidal 2022).
 extension LocalSearch {
     mutating func swap(_ u: Int, _ v: Int) -> Bool {
         let ru = routeOf[u], rv = routeOf[v]

@@ -1,5 +1,5 @@
 /// 2-opt inside a route (reverse the stretch between u and v) and 2-opt* between routes
-/// (exchange the tails after u and after v), HGS moves 7 and 8 (Vidal 2022).
+/// (exchange the tails after u and after v), HGS-CVRP moves 7 and 8 (Vidal 2022).
 extension LocalSearch {
     mutating func twoOpt(_ u: Int, _ v: Int) -> Bool {
         let r = routeOf[u]

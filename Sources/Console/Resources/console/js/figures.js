@@ -19,8 +19,8 @@ export function render(root) {
     f('趟 Trips', fmtInt(t.trips), 'fig-trips'),
     f('公里 km', km(t.distance_m), 'fig-km'),
     f('小时 Hours', hours(t.duration_s), 'fig-hours'),
-    f('车辆成本 Van cost', yuan(t.cost), 'fig-cost'),
-    f('每单 ¥/order', yuan(t.cost_per_order), 'fig-cost-per-order'),
+    f('车辆成本 Van cost', yuan(t.cost_cents), 'fig-cost'),
+    f('每单 ¥/order', yuan(t.cost_per_order_cents), 'fig-cost-per-order'),
     f('准时 On time', `${fmtInt(t.on_time_stops)}/${fmtInt(t.stops)}`, 'fig-on-time'),
     bars);
 }

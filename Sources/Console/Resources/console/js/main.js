@@ -121,7 +121,7 @@ function renderEditBar() {
   $('edit-count').textContent = dirty ? `未保存 Unsaved: ${n} 条路线已改 route${n === 1 ? '' : 's'} edited` : '';
   if (!dirty) { out.textContent = '±¥0.00'; out.className = ''; out.dataset.cents = '0'; $('edit-summary').textContent = ''; $('eval-state').textContent = ''; return; }
   if (ev.result) {
-    const c = ev.result.delta?.cost_cents ?? (ev.result.totals.cost - ev.result.base.cost);
+    const c = ev.result.delta?.cost_cents ?? (ev.result.totals.cost_cents - ev.result.base.cost_cents);
     out.textContent = signedYuan(c);
     out.dataset.cents = String(c);
     out.className = c > 0 ? 'delta-bad' : c < 0 ? 'delta-good' : '';

@@ -16,7 +16,7 @@ export function indexPlan(plan) {
 export const planStop = pointId => planStops.get(pointId);
 export const planRoute = id => planRoutes.get(id);
 
-/** Display routes: [{key, route_id, vehicle_id, warehouse_id, trip, departure, return, stops[], load, distance_m, duration_s, cost, edited, locked, evaluated, violations[]}] */
+/** Display routes: [{key, route_id, vehicle_id, warehouse_id, trip, departure, return, stops[], load, distance_m, duration_s, cost_cents, edited, locked, evaluated, violations[]}] */
 export function displayRoutes() {
   const edited = edit.editedKeys();
   const evald = edit.evaluatedByKey();
@@ -47,7 +47,7 @@ export function displayRoutes() {
       key: w.key, route_id: w.route_id, vehicle_id: w.vehicle_id, vehicle_type_id: van?.type.id || base?.vehicle_type_id,
       warehouse_id: w.warehouse_id || van?.warehouse_id,
       trip: src?.trip ?? base?.trip, departure: src?.departure, return: src?.return,
-      load: src?.load, distance_m: src?.distance_m, duration_s: src?.duration_s, cost: src?.cost,
+      load: src?.load, distance_m: src?.distance_m, duration_s: src?.duration_s, cost_cents: src?.cost_cents,
       new_route_id: ev?.route_id,
       stops, edited: isEdited, evaluated: !!ev, stale: isEdited && (!ev || pending),
       locked: !!w.route_id && isDispatched(w.route_id),

@@ -50,7 +50,7 @@ function card(r, routes) {
     r.edited ? el('span', { class: 'muted' }, '✎ 已改 edited') : null,
     nViol ? el('span', { class: 'badge', 'data-testid': 'route-violation-badge' }, `${nViol} ⚠`) : null,
     el('span', { class: 'meta' }, r.stale ? '… 检查中 checking' :
-      `${hhmm(r.departure)}–${hhmm(r.return)} · ${r.stops.length} 站 · ${fmtInt(r.load?.crates)} 筐 crates · ${km(r.distance_m)} km · ${yuan(r.cost)}`),
+      `${hhmm(r.departure)}–${hhmm(r.return)} · ${r.stops.length} 站 · ${fmtInt(r.load?.crates)} 筐 crates · ${km(r.distance_m)} km · ${yuan(r.cost_cents)}`),
   );
   c.append(head);
   for (const v of r.violations) c.append(el('div', { class: 'viol', 'data-testid': 'route-violation' }, '⚠ ' + v.message));

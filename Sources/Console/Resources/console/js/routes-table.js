@@ -15,7 +15,7 @@ const columns = [
   ['crates', '筐 Crates', r => r.load?.crates ?? -1, true],
   ['km', '公里 km', r => r.distance_m ?? -1, true],
   ['hours', '小时 Hours', r => r.duration_s ?? -1, true],
-  ['cost', '成本 Cost ¥', r => r.cost ?? -1, true],
+  ['cost', '成本 Cost ¥', r => r.cost_cents ?? -1, true],
   ['status', '状态 Status', r => r.locked ? 2 : r.edited ? 1 : 0],
 ];
 
@@ -39,7 +39,7 @@ export function render(routes) {
     el('td', {}, r.route_id || '新趟 new'), el('td', {}, r.vehicle_id), el('td', { class: 'num' }, r.trip ?? '–'),
     el('td', {}, hhmm(r.departure)), el('td', {}, hhmm(r.return)), el('td', { class: 'num' }, r.stops.length),
     el('td', { class: 'num' }, fmtInt(r.load?.crates)), el('td', { class: 'num' }, km(r.distance_m)),
-    el('td', { class: 'num' }, hours(r.duration_s)), el('td', { class: 'num' }, yuan(r.cost)),
+    el('td', { class: 'num' }, hours(r.duration_s)), el('td', { class: 'num' }, yuan(r.cost_cents)),
     el('td', {}, r.locked ? '⚑ 已发车 dispatched' : r.edited ? '✎ 已改 edited' : '计划 planned'),
   )));
   root.replaceChildren(el('table', { class: 'grid', 'data-testid': 'routes-grid' }, el('thead', {}, thead), tbody));

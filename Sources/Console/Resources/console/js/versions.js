@@ -19,7 +19,7 @@ export function render() {
       el('input', { type: 'radio', name: 'diff-a', 'aria-label': `A = v${v.version}`, checked: v.plan_id === pickA, onchange: () => { pickA = v.plan_id; } }),
       el('input', { type: 'radio', name: 'diff-b', 'aria-label': `B = v${v.version}`, checked: v.plan_id === pickB, onchange: () => { pickB = v.plan_id; } }),
       el('span', {}, el('b', {}, `v${v.version}`), ' ', v.current ? el('span', { class: 'current-tag' }, '当前 current') : '',
-        ` ${v.trigger} · ${v.orders_planned}/${v.orders} · ${v.vehicles} 车 · ${km(v.distance_m)} km · ${yuan(v.cost)}`),
+        ` ${v.trigger} · ${v.orders_planned}/${v.orders} · ${v.vehicles} 车 · ${km(v.distance_m)} km · ${yuan(v.cost_cents)}`),
       v.plan_id === state.planId ? el('span', { class: 'muted' }, '查看中 viewing') : el('button', { class: 'small', 'data-testid': 'view-version', onclick: () => onView(v.plan_id) }, '查看 View'),
       el('span', { class: 'note' }, `${(v.created_at || '').replace('T', ' ').slice(0, 16)} ${v.note || ''}`)));
   }

@@ -2,19 +2,19 @@ import Foundation
 import Testing
 @testable import Routing
 
-/// Solves with HGSSolver for a fixed number of iterations (deterministic).
-func hgs(_ data: ProblemData, iterations: Int = 200, seed: UInt64 = 1,
-         strategy: HGSSolver.Strategy = .automatic) -> SolveResult {
-    var o = HGSSolver.Options()
-    o.strategy = strategy
-    return HGSSolver(options: o).solve(data, parameters: SolveParameters(seed: seed, maxIterations: iterations))
+/// Solves with MetaheuristicSolver for a fixed number of iterations (deterministic).
+func metaheuristic(_ data: ProblemData, iterations: Int = 200, seed: UInt64 = 1,
+         strategy: MetaheuristicSolver.Strategy = .automatic) -> SolveResult {
+    var options = MetaheuristicSolver.Options()
+    options.strategy = strategy
+    return MetaheuristicSolver(options: options).solve(data, parameters: SolveParameters(seed: seed, maxIterations: iterations))
 }
 
-@Test(arguments: [1, 2, 3], [HGSSolver.Strategy.genetic, .iterated])
-func hgsMatchesExactOptimumOnCVRP(seed: UInt64, strategy: HGSSolver.Strategy) throws {
+@Test(arguments: [1, 2, 3], [MetaheuristicSolver.Strategy.genetic, .iterated])
+func searchMatchesExactOptimumOnCVRP(seed: UInt64, strategy: MetaheuristicSolver.Strategy) throws {
     let data = try RandomInstance(n: 8 + Int(seed) * 1, capacity: 25, seed: seed).make()
     let exact = try ExactSolver().solve(data)
-    let r = hgs(data, iterations: strategy == .genetic ? 200 : 1000, strategy: strategy)
+    let r = metaheuristic(data, iterations: strategy == .genetic ? 200 : 1000, strategy: strategy)
     let check = Checker(data: data).check(r.solution)
     #expect(check.feasible, "\(check.violations)")
     #expect(check.cost == r.evaluation.cost)
@@ -26,11 +26,11 @@ func hgsMatchesExactOptimumOnCVRP(seed: UInt64, strategy: HGSSolver.Strategy) th
     #expect(lb <= exact.cost && Double(lb) >= exact.lpBound - 1)
 }
 
-@Test(arguments: [4, 5, 6], [HGSSolver.Strategy.genetic, .iterated])
-func hgsMatchesExactOptimumOnVRPTW(seed: UInt64, strategy: HGSSolver.Strategy) throws {
+@Test(arguments: [4, 5, 6], [MetaheuristicSolver.Strategy.genetic, .iterated])
+func searchMatchesExactOptimumOnVRPTW(seed: UInt64, strategy: MetaheuristicSolver.Strategy) throws {
     let data = try RandomInstance(n: 9 + Int(seed % 3), capacity: 30, windows: true, service: 50, seed: seed).make()
     let exact = try ExactSolver().solve(data)
-    let r = hgs(data, iterations: strategy == .genetic ? 200 : 1000, strategy: strategy)
+    let r = metaheuristic(data, iterations: strategy == .genetic ? 200 : 1000, strategy: strategy)
     let check = Checker(data: data).check(r.solution)
     #expect(check.feasible, "\(check.violations)")
     #expect(check.cost == r.evaluation.cost)
@@ -38,10 +38,10 @@ func hgsMatchesExactOptimumOnVRPTW(seed: UInt64, strategy: HGSSolver.Strategy) t
     #expect(r.unassigned.map(\.client) == exact.solution.unvisited(in: data))
 }
 
-@Test(arguments: [HGSSolver.Strategy.genetic, .iterated])
-func hgsIsDeterministicForSeedAndIterations(strategy: HGSSolver.Strategy) throws {
+@Test(arguments: [MetaheuristicSolver.Strategy.genetic, .iterated])
+func searchIsDeterministicForSeedAndIterations(strategy: MetaheuristicSolver.Strategy) throws {
     let data = try RandomInstance(n: 25, capacity: 40, windows: true, service: 20, seed: 9).make()
-    let a = hgs(data, iterations: 100, seed: 5, strategy: strategy), b = hgs(data, iterations: 100, seed: 5, strategy: strategy)
+    let a = metaheuristic(data, iterations: 100, seed: 5, strategy: strategy), b = metaheuristic(data, iterations: 100, seed: 5, strategy: strategy)
     #expect(a.solution == b.solution)
     #expect(a.iterations == 100)
 }
@@ -75,11 +75,34 @@ func perturbationKeepsEveryClientOnce(seed: UInt64) throws {
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 let sharedBenchmarks = packageRoot + "/../shared/benchmarks"
 
-@Test(.enabled(if: FileManager.default.fileExists(atPath: sharedBenchmarks + "/cvrp-small/P-n16-k8.vrp")),
-      arguments: [("P-n16-k8.vrp", 450), ("A-n32-k5.vrp", 784), ("B-n31-k5.vrp", 672)])
+let smallCVRPGoldenCosts = [("P-n16-k8.vrp", 450), ("A-n32-k5.vrp", 784), ("B-n31-k5.vrp", 672)]
+
+@Test(.enabled(if: smallCVRPGoldenCosts.allSatisfy { FileManager.default.fileExists(atPath: sharedBenchmarks + "/cvrp-small/" + $0.0) },
+               "../shared/benchmarks/cvrp-small lacks one of the instances"),
+      arguments: smallCVRPGoldenCosts)
 func goldenCostsOnSmallCVRPLIB(file: String, cost: Int) throws {
     let inst = try BenchmarkInstance.read(path: sharedBenchmarks + "/cvrp-small/" + file, format: .vrplib)
-    let r = HGSSolver().solve(inst.data, parameters: SolveParameters(seed: 1, maxIterations: 300))
+    let r = MetaheuristicSolver().solve(inst.data, parameters: SolveParameters(seed: 1, maxIterations: 300))
     #expect(Checker(data: inst.data).check(r.solution).feasible)
     #expect(r.evaluation.cost == cost)
+}
+
+/// Data beyond the search's buffers is routed by the greedy construction, and the result says
+/// why; data within them is searched and carries no reason.
+@Test(arguments: [(dimensions: 5, types: 1), (dimensions: 1, types: 65), (dimensions: 4, types: 64)])
+func fallbackToGreedyIsReported(dimensions: Int, types: Int) throws {
+    let (m, clients) = line(6)
+    let data = try ProblemData(
+        depots: [Depot()], clients: clients.map { Client(x: $0.x, demand: [Int](repeating: 1, count: dimensions)) },
+        vehicleTypes: (0..<types).map { _ in VehicleType(count: 1, capacity: [Int](repeating: 6, count: dimensions)) },
+        distance: m, duration: m)
+    let r = metaheuristic(data, iterations: 50)
+    expectValid(data, r)
+    #expect(r.unassigned.isEmpty)
+    if dimensions > MetaheuristicSolver.maxDimensions || types > MetaheuristicSolver.maxVehicleTypes {
+        let reason = try #require(r.fallbackReason)
+        #expect(reason.hasPrefix("greedy construction: "))
+    } else {
+        #expect(r.fallbackReason == nil)
+    }
 }

@@ -1,1 +1,0 @@
-// The Allocation module; see DESIGN.md.

@@ -1,4 +1,0 @@
-import Testing
-@testable import Allocation
-
-@Test func moduleLoads() {}
