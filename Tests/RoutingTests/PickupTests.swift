@@ -26,8 +26,8 @@ func orderSensitiveInstance() throws -> ProblemData {
     #expect(long.visits.map(\.loadOnArrival) == [[6], [0]])
 }
 
-@Test(arguments: [HGSSolver.Strategy.genetic, .iterated])
-func solversTakeTheFeasibleOrder(strategy: HGSSolver.Strategy) throws {
+@Test(arguments: [MetaheuristicSolver.Strategy.genetic, .iterated])
+func solversTakeTheFeasibleOrder(strategy: MetaheuristicSolver.Strategy) throws {
     let data = try orderSensitiveInstance()
     let exact = try ExactSolver().solve(data)
     #expect(exact.cost == 115)
@@ -56,8 +56,8 @@ func solversTakeTheFeasibleOrder(strategy: HGSSolver.Strategy) throws {
     }
 }
 
-@Test(arguments: [7, 8, 9], [HGSSolver.Strategy.genetic, .iterated])
-func heuristicMatchesTheExactOptimumWithPickups(seed: UInt64, strategy: HGSSolver.Strategy) throws {
+@Test(arguments: [7, 8, 9], [MetaheuristicSolver.Strategy.genetic, .iterated])
+func heuristicMatchesTheExactOptimumWithPickups(seed: UInt64, strategy: MetaheuristicSolver.Strategy) throws {
     let data = try RandomInstance(n: 6 + Int(seed % 2), capacity: 20, seed: seed, pickups: 9).make()
     #expect(data.hasPickups)
     let exact = try ExactSolver().solve(data)
