@@ -32,7 +32,7 @@ func solversTakeTheFeasibleOrder(strategy: MetaheuristicSolver.Strategy) throws 
     let exact = try ExactSolver().solve(data)
     #expect(exact.cost == 115)
     #expect(exact.solution.routes.map(\.clients) == [[1, 0]])
-    let r = hgs(data, iterations: 200, strategy: strategy)
+    let r = metaheuristic(data, iterations: 200, strategy: strategy)
     #expect(r.evaluation.cost == 115 && r.evaluation.isFeasible)
     #expect(r.solution.routes.filter { !$0.isEmpty }.map(\.clients) == [[1, 0]])
 }
@@ -62,7 +62,7 @@ func heuristicMatchesTheExactOptimumWithPickups(seed: UInt64, strategy: Metaheur
     #expect(data.hasPickups)
     let exact = try ExactSolver().solve(data)
     #expect(Checker(data: data).check(exact.solution).feasible)
-    let r = hgs(data, iterations: strategy == .genetic ? 200 : 1000, strategy: strategy)
+    let r = metaheuristic(data, iterations: strategy == .genetic ? 200 : 1000, strategy: strategy)
     let check = Checker(data: data).check(r.solution)
     #expect(check.feasible, "\(check.violations)")
     #expect(check.cost == r.evaluation.cost)
@@ -75,7 +75,7 @@ func multiTripVansStayWithinCapacityWithPickups(seed: UInt64) throws {
     let types = base.vehicleTypes.map { t in var t = t; t.maxTrips = 4; t.reloadDuration = 10; return t }
     let data = try ProblemData(depots: base.depots, clients: base.clients, vehicleTypes: types,
                                distance: base.distance, duration: base.duration)
-    let r = hgs(data, iterations: 200)
+    let r = metaheuristic(data, iterations: 200)
     let check = Checker(data: data).check(r.solution)
     #expect(check.feasible, "\(check.violations)")
     #expect(r.unassigned.isEmpty)
