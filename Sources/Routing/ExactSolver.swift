@@ -102,7 +102,7 @@ public struct ExactSolver: Sendable {
         let dep = data.location(ofDepot: vt.depot)
         let open = max(vt.shiftStart, data.depots[vt.depot].earliest)
         let close = min(vt.shiftEnd, data.depots[vt.depot].latest)
-        // `peak`: the most on board so far (delivery and pickup, see `TripLoad`); with the set's
+        // `peak`: the most on board so far (delivery and pickup, see `DeliveryPickupLoad`); with the set's
         // pickups it decides whether an extension fits. Labels of one set and last client are
         // compared on distance, ready time and peak.
         struct Label { var dist: Int; var time: Int; var peak: [Int]; var order: [Int] }

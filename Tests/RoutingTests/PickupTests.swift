@@ -88,15 +88,15 @@ func multiTripVansStayWithinCapacityWithPickups(seed: UInt64) throws {
 func loadSegmentsConcatenateExactly(seed: UInt64) {
     var rng = RNG(seed: seed)
     let cap = Load(10, 12, .max / 4, .max / 4)
-    let items: [LoadSeg?] = (0..<(1 + rng.below(14))).map { _ in
+    let items: [LoadSeg<DeliveryPickupLoad>?] = (0..<(1 + rng.below(14))).map { _ in
         if rng.below(5) == 0 { return nil }   // a reload at the depot
         let d = Load(rng.below(9), rng.below(9), 0, 0), p = Load(rng.below(9), rng.below(9), 0, 0)
-        let t = TripLoad(delivery: d, pickup: p)
+        let t = DeliveryPickupLoad(delivery: d, pickup: p)
         return LoadSeg(head: t, tail: t, inner: 0, reload: false)
     }
     // Plain simulation, trip by trip.
     var expected = 0
-    var trip: [TripLoad] = []
+    var trip: [DeliveryPickupLoad] = []
     func close() {
         var onBoard = trip.reduce(Load.zero) { $0 &+ $1.delivery }
         var peak = onBoard
@@ -107,12 +107,32 @@ func loadSegmentsConcatenateExactly(seed: UInt64) {
     for item in items { if let s = item { trip.append(s.head) } else { close() } }
     close()
     let pieces = items.map { $0 ?? .marker }
-    func bracket(_ lo: Int, _ hi: Int, _ rng: inout RNG) -> LoadSeg {
+    func bracket(_ lo: Int, _ hi: Int, _ rng: inout RNG) -> LoadSeg<DeliveryPickupLoad> {
         if hi - lo == 1 { return pieces[lo] }
         let mid = lo + 1 + rng.below(hi - lo - 1)
-        return LoadSeg.merge(bracket(lo, mid, &rng), bracket(mid, hi, &rng), cap: cap, pickups: true)
+        return LoadSeg.merge(bracket(lo, mid, &rng), bracket(mid, hi, &rng), cap: cap)
     }
-    let leftToRight = pieces.dropFirst().reduce(pieces[0]) { LoadSeg.merge($0, $1, cap: cap, pickups: true) }
+    let leftToRight = pieces.dropFirst().reduce(pieces[0]) { LoadSeg.merge($0, $1, cap: cap) }
     #expect(leftToRight.totalExcess(cap) == expected)
     #expect(bracket(0, pieces.count, &rng).totalExcess(cap) == expected)
+}
+
+/// Without pickups the search uses the smaller `DeliveryLoad`; on delivery-only pieces it must
+/// give the same excess as the full summary, reloads included.
+@Test(arguments: Array(1...20) as [UInt64])
+func deliveryOnlySummaryAgreesWithTheFullOne(seed: UInt64) {
+    var rng = RNG(seed: seed)
+    let cap = Load(10, 12, .max / 4, .max / 4)
+    let deliveries: [Load?] = (0..<(1 + rng.below(14))).map { _ in
+        rng.below(5) == 0 ? nil : Load(rng.below(9), rng.below(9), 0, 0)
+    }
+    func excess<Trip: TripLoad>(_ model: Trip.Type) -> Int {
+        let pieces: [LoadSeg<Trip>] = deliveries.map { d in
+            guard let d else { return .marker }
+            let t = Trip(delivery: d, pickup: .zero)
+            return LoadSeg(head: t, tail: t, inner: 0, reload: false)
+        }
+        return pieces.dropFirst().reduce(pieces[0]) { LoadSeg.merge($0, $1, cap: cap) }.totalExcess(cap)
+    }
+    #expect(excess(DeliveryLoad.self) == excess(DeliveryPickupLoad.self))
 }

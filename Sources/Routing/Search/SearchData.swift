@@ -261,33 +261,65 @@ final class SearchData: @unchecked Sendable {
     @inline(__always) func allows(_ type: Int, _ l: Int) -> Bool { allowed[l] & (1 << UInt64(type)) != 0 }
 
     /// The one-node piece of a client.
-    @inline(__always) func clientPiece(_ l: Int) -> Piece {
-        Piece(dist: 0, clients: 1, first: l, last: l,
-              time: TimeSeg(duration: service[l], timeWarp: 0, earliest: early[l], latest: late[l]),
-              load: LoadSeg(head: TripLoad(delivery: demand[l], pickup: pickup[l]), tail: TripLoad(delivery: demand[l], pickup: pickup[l]),
-                            inner: 0, reload: false))
+    @inline(__always) func clientPiece<Trip: TripLoad>(_ l: Int) -> Piece<Trip> {
+        let load = Trip(delivery: demand[l], pickup: pickup[l])
+        return Piece(dist: 0, clients: 1, first: l, last: l,
+                     time: TimeSeg(duration: service[l], timeWarp: 0, earliest: early[l], latest: late[l]),
+                     load: LoadSeg(head: load, tail: load, inner: 0, reload: false))
     }
 
     /// The depot of a vehicle type: start, end, or (with `reload`) a reload stop between trips.
-    @inline(__always) func depotPiece(type t: Int, reload isReload: Bool) -> Piece {
+    @inline(__always) func depotPiece<Trip: TripLoad>(type t: Int, reload isReload: Bool) -> Piece<Trip> {
         let l = typeDepot[t]
         return Piece(dist: 0, clients: 0, first: l, last: l,
                      time: TimeSeg(duration: isReload ? reload[t] : 0, timeWarp: 0, earliest: open[t], latest: close[t]),
                      load: isReload ? .marker : .zero)
     }
 
-    @inline(__always) func merge(_ a: Piece, _ b: Piece, type t: Int) -> Piece {
+    @inline(__always) func merge<Trip: TripLoad>(_ a: Piece<Trip>, _ b: Piece<Trip>, type t: Int) -> Piece<Trip> {
         var time = a.time
         if hasTimes { time = TimeSeg.merge(a.time, b.time, travel: self.t(a.last, b.first)) }
         return Piece(dist: a.dist + d(a.last, b.first) + b.dist, clients: a.clients + b.clients,
                      first: a.first, last: b.last, time: time,
-                     load: hasMultiTrip ? LoadSeg.merge(a.load, b.load, cap: capacity[t], pickups: hasPickups) : singleTrip(a.load, b.load))
+                     load: hasMultiTrip ? LoadSeg.merge(a.load, b.load, cap: capacity[t]) : singleTrip(a.load, b.load))
     }
 
     /// Both pieces within one trip: the load is just the joined stretch.
-    @inline(__always) private func singleTrip(_ a: LoadSeg, _ b: LoadSeg) -> LoadSeg {
-        let joined = TripLoad.merge(a.head, b.head, pickups: hasPickups)
+    @inline(__always) private func singleTrip<Trip: TripLoad>(_ a: LoadSeg<Trip>, _ b: LoadSeg<Trip>) -> LoadSeg<Trip> {
+        let joined = Trip.merge(a.head, b.head)
         return LoadSeg(head: joined, tail: joined, inner: 0, reload: false)
+    }
+}
+
+/// What a whole route costs and breaks, whichever load summary computed it.
+struct RouteTotals {
+    var clients: Int
+    var distance: Int
+    var duration: Int
+    var timeWarp: Int
+    var excessLoad: Int
+}
+
+extension SearchData {
+    /// A whole route of type t from its stops (reloads as depot locations), in O(length).
+    func routePiece<Trip: TripLoad>(_ seq: [Int], type t: Int) -> Piece<Trip> {
+        var p: Piece<Trip> = depotPiece(type: t, reload: false)
+        for l in seq { p = merge(p, l < depots ? depotPiece(type: t, reload: true) : clientPiece(l), type: t) }
+        return merge(p, depotPiece(type: t, reload: false), type: t)
+    }
+
+    @inline(__always) func excessLoad<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int) -> Int {
+        hasMultiTrip ? p.load.totalExcess(capacity[t]) : excess(p.load.head.peak, capacity[t])
+    }
+
+    func totals(_ seq: [Int], type t: Int) -> RouteTotals {
+        hasPickups ? totals(routePiece(seq, type: t) as Piece<DeliveryPickupLoad>, type: t)
+            : totals(routePiece(seq, type: t) as Piece<DeliveryLoad>, type: t)
+    }
+
+    private func totals<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int) -> RouteTotals {
+        RouteTotals(clients: p.clients, distance: p.dist, duration: p.time.duration, timeWarp: p.time.timeWarp,
+                    excessLoad: excessLoad(p, type: t))
     }
 }
 
@@ -299,14 +331,13 @@ struct Penalties {
 
 extension SearchData {
     /// Cost of a complete route piece (start depot … end depot) of type t under penalties.
-    @inline(__always) func cost(_ p: Piece, type t: Int, _ w: Penalties) -> Double {
+    @inline(__always) func cost<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int, _ w: Penalties) -> Double {
         guard p.clients > 0 else { return 0 }
         var c = Double(fixedCost[t] + distCost[t] * p.dist)
         if hasTimes {
             let over = max(0, p.time.duration - maxDuration[t])
             c += Double(durCost[t] * p.time.duration) + w.time * Double(p.time.timeWarp + over)
         }
-        let ex = hasMultiTrip ? p.load.totalExcess(capacity[t]) : excess(p.load.head.peak, capacity[t])
-        return c + w.load * Double(ex)
+        return c + w.load * Double(excessLoad(p, type: t))
     }
 }

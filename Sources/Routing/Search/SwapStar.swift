@@ -137,9 +137,5 @@ extension LocalSearch {
     }
 
     /// A whole route of type t from its stops, in O(length).
-    func evaluate(_ seq: [Int], type t: Int) -> Piece {
-        var p = sd.depotPiece(type: t, reload: false)
-        for l in seq { p = sd.merge(p, l < sd.depots ? sd.depotPiece(type: t, reload: true) : sd.clientPiece(l), type: t) }
-        return sd.merge(p, sd.depotPiece(type: t, reload: false), type: t)
-    }
+    func evaluate(_ seq: [Int], type t: Int) -> Piece<Trip> { sd.routePiece(seq, type: t) }
 }
