@@ -5,7 +5,8 @@ import GLPK
 /// the set-partitioning model over all of them with GLPK. The optimum of this model is the
 /// optimum of the instance, so tests use it as an oracle for the heuristics.
 ///
-/// Supports time windows, service times, shifts, capacities in every dimension, heterogeneous
+/// Supports time windows, service times, shifts, capacities in every dimension (deliveries and
+/// simultaneous pickups: the load on board holds at every point), heterogeneous
 /// fleets (fixed cost, cost per distance, counts), several depots, allowed vehicle types and
 /// optional clients. Not supported (throws): cost per duration, finite maximum route duration
 /// and several trips per vehicle. Exponential in the number of clients: meant for ≤ 15.
@@ -101,23 +102,29 @@ public struct ExactSolver: Sendable {
         let dep = data.location(ofDepot: vt.depot)
         let open = max(vt.shiftStart, data.depots[vt.depot].earliest)
         let close = min(vt.shiftEnd, data.depots[vt.depot].latest)
-        struct Label { var dist: Int; var time: Int; var order: [Int] }
+        // `peak`: the most on board so far (delivery and pickup, see `DeliveryPickupLoad`); with the set's
+        // pickups it decides whether an extension fits. Labels of one set and last client are
+        // compared on distance, ready time and peak.
+        struct Label { var dist: Int; var time: Int; var peak: [Int]; var order: [Int] }
         var labels: [Int: [[Label]]] = [:]   // mask → per last client
         var best: [Int: (Int, [Int])] = [:]
-        var load = [Int: [Int]]()
-        load[0] = [Int](repeating: 0, count: data.dimensions)
+        var pickedUp = [Int: [Int]]()   // set → its pickups
         func fits(_ q: [Int]) -> Bool { zip(q, vt.capacity).allSatisfy { $0 <= $1 } }
+        func dominates(_ a: Label, _ b: Label) -> Bool {
+            a.dist <= b.dist && a.time <= b.time && zip(a.peak, b.peak).allSatisfy { $0 <= $1 }
+        }
         var frontier: [Int] = []
         for c in 0..<n where data.allows(t, c) {
             let loc = data.location(ofClient: c)
             let cl = data.clients[c]
             let start = max(open + data.duration[dep, loc], cl.earliest)
-            guard start <= cl.latest, fits(cl.demand) else { continue }
+            let peak = zip(cl.demand, cl.pickup).map { max($0, $1) }
+            guard start <= cl.latest, fits(peak) else { continue }
             let mask = 1 << c
             var per = [[Label]](repeating: [], count: n)
-            per[c] = [Label(dist: data.distance[dep, loc], time: start + cl.serviceDuration, order: [c])]
+            per[c] = [Label(dist: data.distance[dep, loc], time: start + cl.serviceDuration, peak: peak, order: [c])]
             labels[mask] = per
-            load[mask] = cl.demand
+            pickedUp[mask] = cl.pickup
             frontier.append(mask)
         }
         var size = 1
@@ -135,23 +142,25 @@ public struct ExactSolver: Sendable {
                 }
                 // Extend.
                 for c in 0..<n where mask & (1 << c) == 0 && data.allows(t, c) {
-                    let q = zip(load[mask]!, data.clients[c].demand).map { $0 + $1 }
-                    guard fits(q) else { continue }
                     let loc = data.location(ofClient: c)
                     let cl = data.clients[c]
+                    let before = pickedUp[mask]!
                     let m2 = mask | (1 << c)
                     for last in 0..<n {
                         let lastLoc = data.location(ofClient: last)
                         for l in per[last] {
                             let start = max(l.time + data.duration[lastLoc, loc], cl.earliest)
                             guard start <= cl.latest else { continue }
-                            let label = Label(dist: l.dist + data.distance[lastLoc, loc], time: start + cl.serviceDuration, order: l.order + [c])
+                            // peak(σ ⊕ c) = max(peak(σ) + delivery(c), pickup(σ) + max(delivery(c), pickup(c)))
+                            let peak = (0..<data.dimensions).map { max(l.peak[$0] + cl.demand[$0], before[$0] + max(cl.demand[$0], cl.pickup[$0])) }
+                            guard fits(peak) else { continue }
+                            let label = Label(dist: l.dist + data.distance[lastLoc, loc], time: start + cl.serviceDuration, peak: peak, order: l.order + [c])
                             var set = labels[m2] ?? [[Label]](repeating: [], count: n)
-                            if set[c].contains(where: { $0.dist <= label.dist && $0.time <= label.time }) { continue }
-                            set[c].removeAll { $0.dist >= label.dist && $0.time >= label.time }
+                            if set[c].contains(where: { dominates($0, label) }) { continue }
+                            set[c].removeAll { dominates(label, $0) }
                             set[c].append(label)
                             labels[m2] = set
-                            load[m2] = q
+                            pickedUp[m2] = zip(before, cl.pickup).map { $0 + $1 }
                             next.insert(m2)
                         }
                     }

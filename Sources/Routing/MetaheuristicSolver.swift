@@ -66,7 +66,15 @@ public struct MetaheuristicSolver: RoutingSolver {
         guard !sd.active.isEmpty, !sd.slotType.isEmpty else {
             return finish(data, Solution(routes: []), iterations: 0, seconds: (ContinuousClock.now - started).secondsDouble)
         }
-        var run = SearchRun(sd, options: options, parameters: parameters, started: started)
+        // Plain delivery problems keep the smaller load summary (see `TripLoad`).
+        return sd.hasPickups ? search(sd, started: started, parameters: parameters, load: DeliveryPickupLoad.self)
+            : search(sd, started: started, parameters: parameters, load: DeliveryLoad.self)
+    }
+
+    private func search<Trip: TripLoad>(_ sd: SearchData, started: ContinuousClock.Instant, parameters: SolveParameters,
+                                        load: Trip.Type) -> SolveResult {
+        let data = sd.data
+        var run = SearchRun<Trip>(sd, options: options, parameters: parameters, started: started)
         run.startFromGreedyOnMultiTrip()
         switch options.strategy {
         case .genetic: GeneticSearch.run(&run)

@@ -20,7 +20,12 @@ public struct ProblemData: Sendable {
     ) throws(ProblemDataError) {
         let dims = dimensions ?? vehicleTypes.first?.capacity.count ?? clients.first?.demand.count ?? 1
         self.depots = depots
-        self.clients = clients
+        // No pickup given: nothing to pick up, in every dimension.
+        self.clients = clients.map { c in
+            var c = c
+            if c.pickup.isEmpty { c.pickup = [Int](repeating: 0, count: dims) }
+            return c
+        }
         self.vehicleTypes = vehicleTypes
         self.dimensions = dims
         self.distance = distance
@@ -31,6 +36,9 @@ public struct ProblemData: Sendable {
     public var locationCount: Int { depots.count + clients.count }
     @inline(__always) public func location(ofClient c: Int) -> Int { depots.count + c }
     @inline(__always) public func location(ofDepot d: Int) -> Int { d }
+
+    /// Whether some client has something to pick up (simultaneous delivery and pickup).
+    public var hasPickups: Bool { clients.contains { $0.pickup.contains { $0 > 0 } } }
 
     /// Total number of vehicles over all types.
     public var fleetSize: Int { vehicleTypes.reduce(0) { $0 + $1.count } }
@@ -52,6 +60,10 @@ public struct ProblemData: Sendable {
                 throw .invalid("client \(k): demand has \(c.demand.count) dimensions, expected \(dimensions)")
             }
             guard c.demand.allSatisfy({ $0 >= 0 }) else { throw .invalid("client \(k): negative demand") }
+            guard c.pickup.count == dimensions else {
+                throw .invalid("client \(k): pickup has \(c.pickup.count) dimensions, expected \(dimensions)")
+            }
+            guard c.pickup.allSatisfy({ $0 >= 0 }) else { throw .invalid("client \(k): negative pickup") }
             guard c.serviceDuration >= 0 else { throw .invalid("client \(k): negative service duration") }
             guard c.earliest <= c.latest else { throw .invalid("client \(k): time window [\(c.earliest), \(c.latest)] is empty") }
             guard c.penalty >= 0 else { throw .invalid("client \(k): negative penalty") }
@@ -110,8 +122,11 @@ public struct Client: Sendable, Hashable {
     /// Planar coordinates, used only by geometric heuristics (neighbour lists, sectors).
     public var x: Double
     public var y: Double
-    /// Delivery amount per load dimension.
+    /// Delivery amount per load dimension: loaded at the depot, dropped here.
     public var demand: [Int]
+    /// Pickup amount per load dimension (empty crates, returns): taken on here, unloaded at the
+    /// depot. Capacity holds at every point of a trip. Empty: nothing (zeros once in `ProblemData`).
+    public var pickup: [Int]
     public var serviceDuration: Int
     /// Service must start within `earliest ... latest`; arriving early means waiting.
     public var earliest: Int
@@ -126,13 +141,14 @@ public struct Client: Sendable, Hashable {
     public var name: String?
 
     public init(
-        x: Double = 0, y: Double = 0, demand: [Int], serviceDuration: Int = 0,
+        x: Double = 0, y: Double = 0, demand: [Int], pickup: [Int] = [], serviceDuration: Int = 0,
         earliest: Int = 0, latest: Int = .max / 4, required: Bool = true, penalty: Int = 0,
         allowedVehicleTypes: [Int]? = nil, name: String? = nil
     ) {
         self.x = x
         self.y = y
         self.demand = demand
+        self.pickup = pickup
         self.serviceDuration = serviceDuration
         self.earliest = earliest
         self.latest = latest

@@ -55,7 +55,7 @@ public struct RouteEvaluation: Sendable, Hashable {
     /// Departure from the depot of each trip, and return to it.
     public var tripStarts: [Int]
     public var tripEnds: [Int]
-    /// Load of each trip per dimension.
+    /// Deliveries of each trip per dimension (on board when it leaves the depot).
     public var tripLoads: [[Int]]
     public var distance: Int
     /// First departure to last return, waiting included.
@@ -64,7 +64,7 @@ public struct RouteEvaluation: Sendable, Hashable {
     /// Sum over stops and depot returns of lateness beyond the window (Vidal et al. 2013).
     /// Route duration above `maxDuration` counts as time warp too.
     public var timeWarp: Int
-    /// Sum over trips and dimensions of load above capacity.
+    /// Sum over trips and dimensions of the peak load on board above capacity.
     public var excessLoad: Int
     /// fixed + distance·distanceCost + duration·durationCost.
     public var cost: Int
@@ -124,7 +124,11 @@ extension ProblemData {
             var load = [Int](repeating: 0, count: dimensions)
             for c in trip { for d in 0..<dimensions { load[d] += clients[c].demand[d] } }
             tripLoads.append(load)
-            for d in 0..<dimensions { excess += max(0, load[d] - vt.capacity[d]) }
+            // Deliveries leave the depot on board; each stop drops its delivery and takes its
+            // pickup on. Capacity must hold at every point: the peak counts.
+            var peak = load, after = load
+            for c in trip { for d in 0..<dimensions { after[d] += clients[c].pickup[d] - clients[c].demand[d]; peak[d] = max(peak[d], after[d]) } }
+            for d in 0..<dimensions { excess += max(0, peak[d] - vt.capacity[d]) }
             var onBoard = load
             for c in trip {
                 let loc = location(ofClient: c)
@@ -139,7 +143,7 @@ extension ProblemData {
                 }
                 visits.append(Visit(client: c, trip: k, arrival: arrival, serviceStart: start,
                                     departure: start + cl.serviceDuration, loadOnArrival: onBoard))
-                for d in 0..<dimensions { onBoard[d] -= cl.demand[d] }
+                for d in 0..<dimensions { onBoard[d] += cl.pickup[d] - cl.demand[d] }
                 t = start + cl.serviceDuration
                 prev = loc
             }

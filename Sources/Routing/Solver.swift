@@ -51,7 +51,7 @@ public struct UnassignedClient: Sendable, Hashable {
 public enum UnassignedReason: Sendable, Hashable, CustomStringConvertible {
     /// No vehicle type is allowed at this client (or the allowed types have no vehicles).
     case noAllowedVehicle
-    /// The demand in one dimension exceeds the capacity of every allowed vehicle.
+    /// The delivery or the pickup in one dimension exceeds the capacity of every allowed vehicle.
     case exceedsCapacity(dimension: Int, demand: Int, largestCapacity: Int)
     /// Even driving straight from the depot at the earliest departure, service cannot start by
     /// the end of the window.
@@ -93,9 +93,10 @@ extension ProblemData {
         var shortBy = Int.max
         for t in types {
             let vt = vehicleTypes[t]
-            if let d = (0..<dimensions).first(where: { clients[c].demand[$0] > vt.capacity[$0] }) {
+            let amount = (0..<dimensions).map { max(clients[c].demand[$0], clients[c].pickup[$0]) }
+            if let d = (0..<dimensions).first(where: { amount[$0] > vt.capacity[$0] }) {
                 let largest = types.map { vehicleTypes[$0].capacity[d] }.max() ?? 0
-                capacityReason = .exceedsCapacity(dimension: d, demand: clients[c].demand[d], largestCapacity: largest)
+                capacityReason = .exceedsCapacity(dimension: d, demand: amount[d], largestCapacity: largest)
                 continue
             }
             let e = evaluate(Route(vehicleType: t, clients: [c]))

@@ -46,20 +46,26 @@ struct Checker {
             if route.trips.count > vt.maxTrips { rep.violations.append("route \(r): too many trips") }
             var dist = 0
             for trip in route.trips {
+                // On board leaving the depot: every delivery of the trip; then at each stop its
+                // delivery off, its pickup on. Checked at every point.
                 var load = [Int](repeating: 0, count: data.dimensions)
+                for c in trip { for d in 0..<data.dimensions { load[d] += data.clients[c].demand[d] } }
+                var points = [load]
                 var at = vt.depot
                 for c in trip {
                     seen[c] += 1
                     if let allowed = data.clients[c].allowedVehicleTypes, !allowed.contains(route.vehicleType) {
                         rep.violations.append("route \(r): client \(c) not allowed")
                     }
-                    for d in 0..<data.dimensions { load[d] += data.clients[c].demand[d] }
+                    for d in 0..<data.dimensions { load[d] += data.clients[c].pickup[d] - data.clients[c].demand[d] }
+                    points.append(load)
                     dist += data.distance[at, data.depots.count + c]
                     at = data.depots.count + c
                 }
                 dist += data.distance[at, vt.depot]
-                for d in 0..<data.dimensions where load[d] > vt.capacity[d] {
-                    rep.violations.append("route \(r): load \(load[d]) over \(vt.capacity[d])")
+                for d in 0..<data.dimensions {
+                    let most = points.map { $0[d] }.max()!
+                    if most > vt.capacity[d] { rep.violations.append("route \(r): load \(most) over \(vt.capacity[d])") }
                 }
             }
             // Candidate departures: the opening, and every departure that arrives exactly at the

@@ -10,6 +10,8 @@ struct RandomInstance {
     var windows = false
     var service = 0
     var seed: UInt64 = 1
+    /// Each client also picks up 0…`pickups` (simultaneous delivery and pickup); 0: none drawn.
+    var pickups = 0
 
     func make() throws -> ProblemData {
         var rng = RNG(seed: seed)
@@ -20,6 +22,7 @@ struct RandomInstance {
         let clients = (0..<n).map { k -> Client in
             let p = pts[depots + k]
             var c = Client(x: p.0, y: p.1, demand: [1 + rng.below(10)], serviceDuration: service)
+            if pickups > 0 { c.pickup = [rng.below(pickups + 1)] }
             if windows {
                 let start = rng.below(1500)
                 c.earliest = start

@@ -54,7 +54,7 @@ func perturbationKeepsEveryClientOnce(seed: UInt64) throws {
     let sd = SearchData(data, granularity: 20)
     let start = GreedySolver().solve(data, parameters: SolveParameters(seed: seed)).solution
     let routes = try #require(slotRoutes(of: start, sd))
-    var ls = LocalSearch(sd, rng: RNG(seed: seed))
+    var ls = LocalSearch<DeliveryLoad>(sd, rng: RNG(seed: seed))
     ls.setPenalties(Penalties(load: 100, time: 100))
     let routed = Set(routes.joined())
     ls.load(routes, unrouted: sd.active.filter { !routed.contains($0) })

@@ -3,7 +3,7 @@
 /// giant tours recombined by ordered crossover, cut by Split and improved by the local search;
 /// the population restarts after `iterationsWithoutImprovement` iterations without a new best.
 enum GeneticSearch {
-    static func run(_ run: inout SearchRun) {
+    static func run<Trip>(_ run: inout SearchRun<Trip>) {
         initialise(&run)
         while !run.stop() {
             run.iteration += 1
@@ -25,7 +25,7 @@ enum GeneticSearch {
     }
 
     /// A fresh population: 4μ educated random starts.
-    static func initialise(_ run: inout SearchRun) {
+    static func initialise<Trip>(_ run: inout SearchRun<Trip>) {
         for _ in 0..<(4 * run.population.mu) where !run.stop() {
             run.educateRandomStart()
         }

@@ -28,28 +28,25 @@ final class Individual {
         var p = [Int32](repeating: -2, count: sd.locations)
         for (slot, seq) in routes.enumerated() where !seq.isEmpty {
             let t = sd.slotType[slot]
-            var piece = sd.depotPiece(type: t, reload: false)
             var prev: Int32 = -1
             for l in seq {
                 if l < sd.depots {
-                    piece = sd.merge(piece, sd.depotPiece(type: t, reload: true), type: t)
                     if prev >= 0 { s[Int(prev)] = -1 }
                     prev = -1
                 } else {
-                    piece = sd.merge(piece, sd.clientPiece(l), type: t)
                     p[l] = prev
                     if prev >= 0 { s[Int(prev)] = Int32(l) }
                     prev = Int32(l)
                 }
             }
             if prev >= 0 { s[Int(prev)] = -1 }
-            piece = sd.merge(piece, sd.depotPiece(type: t, reload: false), type: t)
-            guard piece.clients > 0 else { continue }
-            obj += sd.fixedCost[t] + sd.distCost[t] * piece.dist
-            ex += sd.hasMultiTrip ? piece.load.totalExcess(sd.capacity[t]) : excess(piece.load.head, sd.capacity[t])
+            let route = sd.totals(seq, type: t)
+            guard route.clients > 0 else { continue }
+            obj += sd.fixedCost[t] + sd.distCost[t] * route.distance
+            ex += route.excessLoad
             if sd.hasTimes {
-                obj += sd.durCost[t] * piece.time.duration
-                tw += piece.time.timeWarp + max(0, piece.time.duration - sd.maxDuration[t])
+                obj += sd.durCost[t] * route.duration
+                tw += route.timeWarp + max(0, route.duration - sd.maxDuration[t])
             }
         }
         for u in unrouted { obj += Int(sd.dropPenalty[u]) }

@@ -49,12 +49,12 @@ extension LocalSearch {
     /// Change of route r's penalised cost when client u goes in after position p.
     @inline(__always) func insertionDelta(_ u: Int, _ r: Int, after p: Int) -> Double {
         let t = type[r]
-        return routeCost(sd.merge(sd.merge(prefix(r, p), sd.clientPiece(u), type: t), suffix(r, p + 1), type: t), r) - cost[r]
+        return routeCost(sd.merge(sd.merge(prefix(r, p), clientPiece(u), type: t), suffix(r, p + 1), type: t), r) - cost[r]
     }
 
     func isInfeasible(_ r: Int) -> Bool {
         let p = total(r), t = type[r]
-        if (sd.hasMultiTrip ? p.load.totalExcess(sd.capacity[t]) : excess(p.load.head, sd.capacity[t])) > 0 { return true }
+        if sd.excessLoad(p, type: t) > 0 { return true }
         return sd.hasTimes && (p.time.timeWarp > 0 || p.time.duration > sd.maxDuration[t])
     }
 
@@ -83,7 +83,7 @@ extension LocalSearch {
             // Add a reload between two stops.
             if k + 1 < sd.maxTrips[t] {
                 for p in 1..<(len[r] - 2) {
-                    let piece = sd.merge(sd.merge(prefix(r, p), sd.depotPiece(type: t, reload: true), type: t), suffix(r, p + 1), type: t)
+                    let piece = sd.merge(sd.merge(prefix(r, p), depotPiece(type: t, reload: true), type: t), suffix(r, p + 1), type: t)
                     let c = routeCost(piece, r)
                     if c < best {
                         best = c

@@ -14,7 +14,7 @@ struct IteratedLocalSearch {
     var loaded = false
     var steps = 0
 
-    static func run(_ run: inout SearchRun) {
+    static func run<Trip>(_ run: inout SearchRun<Trip>) {
         if run.population.isEmpty { run.educateRandomStart() }
         guard let start = run.best ?? run.bestInfeasible else { return }
         var walk = IteratedLocalSearch(start: start, weights: run.weights, historyLength: run.options.historyLength)
@@ -27,7 +27,7 @@ struct IteratedLocalSearch {
         history = [Individual?](repeating: nil, count: max(1, historyLength))
     }
 
-    mutating func step(_ run: inout SearchRun) {
+    mutating func step<Trip>(_ run: inout SearchRun<Trip>) {
         run.iteration += 1
         run.sinceImprovement += 1
         if run.sinceImprovement >= run.options.iterationsWithoutImprovement * 5, let b = run.best {
@@ -53,7 +53,7 @@ struct IteratedLocalSearch {
     }
 
     /// Perturbs the current solution and repairs it incrementally; a new best is searched deeper.
-    mutating func ruinAndRepair(_ run: inout SearchRun) -> Individual {
+    mutating func ruinAndRepair<Trip>(_ run: inout SearchRun<Trip>) -> Individual {
         if !loaded {
             run.search.load(current.routes, unrouted: current.unrouted)
             run.search.markConverged()

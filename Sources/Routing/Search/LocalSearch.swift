@@ -1,8 +1,8 @@
 /// Owns the flat route buffers of a `LocalSearch` (freed once, when the search is dropped).
-final class RouteBuffers: @unchecked Sendable {
+final class RouteBuffers<Trip: TripLoad>: @unchecked Sendable {
     let node: UnsafeMutablePointer<Int>
-    let pre: UnsafeMutablePointer<Piece>
-    let suf: UnsafeMutablePointer<Piece>
+    let pre: UnsafeMutablePointer<Piece<Trip>>
+    let suf: UnsafeMutablePointer<Piece<Trip>>
     let size: Int
     init(size: Int) {
         self.size = size
@@ -21,14 +21,14 @@ typealias SlotRoutes = [[Int]]
 /// Granular local search over all routes at once (Vidal et al. 2012; Vidal 2022): every route
 /// is a row of a flat buffer with cached prefix and suffix pieces, so moves are evaluated in O(1)
 /// from them and applied in O(route length).
-struct LocalSearch {
+struct LocalSearch<Trip: TripLoad> {
     let sd: SearchData
-    let buffers: RouteBuffers
+    let buffers: RouteBuffers<Trip>
     let R: Int
     let S: Int
     let node: UnsafeMutablePointer<Int>
-    let pre: UnsafeMutablePointer<Piece>
-    let suf: UnsafeMutablePointer<Piece>
+    let pre: UnsafeMutablePointer<Piece<Trip>>
+    let suf: UnsafeMutablePointer<Piece<Trip>>
     let type: [Int]
     var len: [Int]
     var cost: [Double]
@@ -55,7 +55,7 @@ struct LocalSearch {
     /// money units, route costs reach 1e15 and rounding noise alone could make moves cycle.
     let eps: Double
     /// Loops of one `run` at most: a safety net against cycling, far above what a run needs.
-    static let maxLoops = 1_000
+    static var maxLoops: Int { 1_000 }
 
     init(_ sd: SearchData, rng: RNG) {
         self.sd = sd
@@ -92,21 +92,24 @@ struct LocalSearch {
     // MARK: route access
 
     @inline(__always) func at(_ r: Int, _ p: Int) -> Int { node[r * S + p] }
-    @inline(__always) func prefix(_ r: Int, _ p: Int) -> Piece { pre[r * S + p] }
-    @inline(__always) func suffix(_ r: Int, _ p: Int) -> Piece { suf[r * S + p] }
+    @inline(__always) func prefix(_ r: Int, _ p: Int) -> Piece<Trip> { pre[r * S + p] }
+    @inline(__always) func suffix(_ r: Int, _ p: Int) -> Piece<Trip> { suf[r * S + p] }
     @inline(__always) func clientsIn(_ r: Int) -> Int { pre[r * S + len[r] - 1].clients }
-    @inline(__always) func total(_ r: Int) -> Piece { pre[r * S + len[r] - 1] }
+    @inline(__always) func total(_ r: Int) -> Piece<Trip> { pre[r * S + len[r] - 1] }
+
+    @inline(__always) func clientPiece(_ l: Int) -> Piece<Trip> { sd.clientPiece(l) }
+    @inline(__always) func depotPiece(type t: Int, reload: Bool) -> Piece<Trip> { sd.depotPiece(type: t, reload: reload) }
 
     /// Piece of the single stop at position p of route r.
-    @inline(__always) func pieceAt(_ r: Int, _ p: Int) -> Piece {
+    @inline(__always) func pieceAt(_ r: Int, _ p: Int) -> Piece<Trip> {
         let l = node[r * S + p]
-        if p == 0 || p == len[r] - 1 { return sd.depotPiece(type: type[r], reload: false) }
-        if l < sd.depots { return sd.depotPiece(type: type[r], reload: true) }
-        return sd.clientPiece(l)
+        if p == 0 || p == len[r] - 1 { return depotPiece(type: type[r], reload: false) }
+        if l < sd.depots { return depotPiece(type: type[r], reload: true) }
+        return clientPiece(l)
     }
 
     /// Positions i...j of route r (1 ≤ i ≤ j ≤ len-2), forward or reversed, in O(j - i).
-    func between(_ r: Int, _ i: Int, _ j: Int, reversed: Bool = false, type t: Int) -> Piece {
+    func between(_ r: Int, _ i: Int, _ j: Int, reversed: Bool = false, type t: Int) -> Piece<Trip> {
         if reversed {
             var p = pieceAt(r, j)
             var k = j - 1
@@ -120,14 +123,14 @@ struct LocalSearch {
     }
 
     /// The suffix of route `from` starting at p, ending at the depot of type t instead.
-    @inline(__always) func suffix(_ from: Int, _ p: Int, endingAs t: Int) -> Piece {
+    @inline(__always) func suffix(_ from: Int, _ p: Int, endingAs t: Int) -> Piece<Trip> {
         if sameEnds[type[from] * sd.types + t] { return suffix(from, p) }
-        let end = sd.depotPiece(type: t, reload: false)
+        let end = depotPiece(type: t, reload: false)
         if p >= len[from] - 1 { return end }
         return sd.merge(between(from, p, len[from] - 2, type: t), end, type: t)
     }
 
-    @inline(__always) func routeCost(_ p: Piece, _ r: Int) -> Double { sd.cost(p, type: type[r], w) }
+    @inline(__always) func routeCost(_ p: Piece<Trip>, _ r: Int) -> Double { sd.cost(p, type: type[r], w) }
 
     // MARK: loading and exporting
 
@@ -165,7 +168,7 @@ struct LocalSearch {
         if sd.hasMultiTrip { compactReloads(r) }
         let n2 = len[r]
         _ = n
-        var p = sd.depotPiece(type: t, reload: false)
+        var p = depotPiece(type: t, reload: false)
         pre[base] = p
         var sec = CircleSector()
         var first = true
@@ -180,7 +183,7 @@ struct LocalSearch {
                 if first { sec = CircleSector(point: sd.angle[l]); first = false } else { sec.extend(sd.angle[l]) }
             }
         }
-        var s = sd.depotPiece(type: t, reload: false)
+        var s = depotPiece(type: t, reload: false)
         suf[base + n2 - 1] = s
         var i = n2 - 2
         while i >= 0 {
@@ -252,7 +255,7 @@ struct LocalSearch {
         var loop = incremental ? 1 : 0
         var improved = true
         // At least two loops: moves into empty routes start with the second (as in HGS-CVRP).
-        while (improved || loop < 2) && loop < LocalSearch.maxLoops {
+        while (improved || loop < 2) && loop < Self.maxLoops {
             improved = false
             loop += 1
             for u in order {

@@ -1,7 +1,7 @@
 /// Relocate: move client u (or u and its successor) after position pv of route rv
 /// (HGS-CVRP moves 1 and 2, Vidal 2022).
 extension LocalSearch {
-    @inline(__always) func join(_ a: Piece, _ r: Int, _ i: Int, _ j: Int, _ t: Int) -> Piece {
+    @inline(__always) func join(_ a: Piece<Trip>, _ r: Int, _ i: Int, _ j: Int, _ t: Int) -> Piece<Trip> {
         i > j ? a : sd.merge(a, between(r, i, j, type: t), type: t)
     }
 
@@ -37,7 +37,7 @@ extension LocalSearch {
             }
             if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
             let newU = sd.merge(prefix(ru, pu - 1), suffix(ru, pu + 1), type: tu)
-            let newV = sd.merge(sd.merge(prefix(rv, pv), sd.clientPiece(u), type: tv), suffix(rv, pv + 1), type: tv)
+            let newV = sd.merge(sd.merge(prefix(rv, pv), clientPiece(u), type: tv), suffix(rv, pv + 1), type: tv)
             guard routeCost(newU, ru) + routeCost(newV, rv) - cost[ru] - cost[rv] < -eps else { return false }
             removeAt(ru, pu)
             insertAt(rv, pv + 1, u)
@@ -48,12 +48,12 @@ extension LocalSearch {
         let lb = sd.distCost[tu] * (sd.d(a, b) - sd.d(a, u) - sd.d(u, b) + sd.d(x, u) + sd.d(u, y) - sd.d(x, y))
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
-            let p: Piece
+            let p: Piece<Trip>
             if pv < pu {
-                p = sd.merge(join(sd.merge(prefix(ru, pv), sd.clientPiece(u), type: tu), ru, pv + 1, pu - 1, tu),
+                p = sd.merge(join(sd.merge(prefix(ru, pv), clientPiece(u), type: tu), ru, pv + 1, pu - 1, tu),
                              suffix(ru, pu + 1), type: tu)
             } else {
-                p = sd.merge(sd.merge(join(prefix(ru, pu - 1), ru, pu + 1, pv, tu), sd.clientPiece(u), type: tu),
+                p = sd.merge(sd.merge(join(prefix(ru, pu - 1), ru, pu + 1, pv, tu), clientPiece(u), type: tu),
                              suffix(ru, pv + 1), type: tu)
             }
             guard routeCost(p, ru) - cost[ru] < -eps else { return false }
@@ -86,7 +86,7 @@ extension LocalSearch {
             }
             if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
             let newU = sd.merge(prefix(ru, pu - 1), suffix(ru, pu + 2), type: tu)
-            let ux = sd.merge(sd.clientPiece(u), sd.clientPiece(x), type: tv)
+            let ux = sd.merge(clientPiece(u), clientPiece(x), type: tv)
             let newV = sd.merge(sd.merge(prefix(rv, pv), ux, type: tv), suffix(rv, pv + 1), type: tv)
             guard routeCost(newU, ru) + routeCost(newV, rv) - cost[ru] - cost[rv] < -eps else { return false }
             removeAt(ru, pu); removeAt(ru, pu)
@@ -98,8 +98,8 @@ extension LocalSearch {
         let lb = sd.distCost[tu] * (sd.d(a, b) - sd.d(a, u) - sd.d(x, b) + sd.d(c, u) + sd.d(x, e) - sd.d(c, e))
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
-            let ux = sd.merge(sd.clientPiece(u), sd.clientPiece(x), type: tu)
-            let p: Piece
+            let ux = sd.merge(clientPiece(u), clientPiece(x), type: tu)
+            let p: Piece<Trip>
             if pv < pu {
                 p = sd.merge(join(sd.merge(prefix(ru, pv), ux, type: tu), ru, pv + 1, pu - 1, tu), suffix(ru, pu + 2), type: tu)
             } else {

@@ -20,15 +20,12 @@ struct RoutePool {
     init(_ sd: SearchData) { self.sd = sd }
 
     func routeCost(_ seq: [Int], type t: Int) -> (Int, Bool) {
-        var p = sd.depotPiece(type: t, reload: false)
-        for l in seq { p = sd.merge(p, l < sd.depots ? sd.depotPiece(type: t, reload: true) : sd.clientPiece(l), type: t) }
-        p = sd.merge(p, sd.depotPiece(type: t, reload: false), type: t)
-        let ex = sd.hasMultiTrip ? p.load.totalExcess(sd.capacity[t]) : excess(p.load.head, sd.capacity[t])
-        var c = sd.fixedCost[t] + sd.distCost[t] * p.dist
-        var ok = ex == 0
+        let route = sd.totals(seq, type: t)
+        var c = sd.fixedCost[t] + sd.distCost[t] * route.distance
+        var ok = route.excessLoad == 0
         if sd.hasTimes {
-            c += sd.durCost[t] * p.time.duration
-            ok = ok && p.time.timeWarp == 0 && p.time.duration <= sd.maxDuration[t]
+            c += sd.durCost[t] * route.duration
+            ok = ok && route.timeWarp == 0 && route.duration <= sd.maxDuration[t]
         }
         return (c, ok)
     }

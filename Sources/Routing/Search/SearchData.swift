@@ -13,6 +13,7 @@ final class SearchData: @unchecked Sendable {
     let late: UnsafeMutablePointer<Int>
     let service: UnsafeMutablePointer<Int>
     let demand: UnsafeMutablePointer<Load>
+    let pickup: UnsafeMutablePointer<Load>
     /// Penalty for leaving a client out: its own penalty if optional, a prohibitive one if
     /// required (so required clients are dropped only when the fleet cannot take them).
     let dropPenalty: UnsafeMutablePointer<Double>
@@ -43,6 +44,8 @@ final class SearchData: @unchecked Sendable {
     /// What the data needs beyond a plain CVRP; the search skips work it does not need.
     let hasTimes: Bool
     let hasMultiTrip: Bool
+    /// Some client picks something up: loads are tracked as delivery, pickup and peak.
+    let hasPickups: Bool
     let hasRestrictions: Bool
     let hasOptional: Bool
     let symmetric: Bool
@@ -69,7 +72,7 @@ final class SearchData: @unchecked Sendable {
         dist = distP
         dur = durP
         early = .allocate(capacity: L); late = .allocate(capacity: L); service = .allocate(capacity: L)
-        demand = .allocate(capacity: L); dropPenalty = .allocate(capacity: L)
+        demand = .allocate(capacity: L); pickup = .allocate(capacity: L); dropPenalty = .allocate(capacity: L)
         let allowedP = UnsafeMutablePointer<UInt64>.allocate(capacity: L)
         allowed = allowedP
         let T = data.vehicleTypes.count
@@ -78,7 +81,7 @@ final class SearchData: @unchecked Sendable {
         types = T
         for d in 0..<D {
             early[d] = data.depots[d].earliest; late[d] = data.depots[d].latest; service[d] = 0
-            demand[d] = .zero; dropPenalty[d] = 0; allowed[d] = ~0
+            demand[d] = .zero; pickup[d] = .zero; dropPenalty[d] = 0; allowed[d] = ~0
         }
         var maxArc = 0
         for v in data.distance.storage { maxArc = max(maxArc, v) }
@@ -94,9 +97,10 @@ final class SearchData: @unchecked Sendable {
         for c in 0..<N {
             let cl = data.clients[c], l = D + c
             early[l] = cl.earliest; late[l] = cl.latest; service[l] = cl.serviceDuration
-            var q = Load.zero
-            for k in 0..<data.dimensions { q[k] = cl.demand[k] * scale[k] }
+            var q = Load.zero, back = Load.zero
+            for k in 0..<data.dimensions { q[k] = cl.demand[k] * scale[k]; back[k] = cl.pickup[k] * scale[k] }
             demand[l] = q
+            pickup[l] = back
             dropPenalty[l] = cl.required ? big : Double(cl.penalty)
             req.append(cl.required)
             if !cl.required { optional = true }
@@ -121,6 +125,7 @@ final class SearchData: @unchecked Sendable {
         reload = data.vehicleTypes.map(\.reloadDuration)
         hasFixed = data.vehicleTypes.contains { $0.fixedCost != 0 }
         hasMultiTrip = data.vehicleTypes.contains { $0.maxTrips > 1 && $0.count > 0 }
+        hasPickups = data.hasPickups
 
         hasTimes = Self.timeCanBind(data)
         symmetric = Self.isSymmetric(distP, locations: L)
@@ -244,7 +249,7 @@ final class SearchData: @unchecked Sendable {
 
     deinit {
         dist.deallocate(); dur.deallocate(); early.deallocate(); late.deallocate(); service.deallocate()
-        demand.deallocate(); dropPenalty.deallocate(); allowed.deallocate()
+        demand.deallocate(); pickup.deallocate(); dropPenalty.deallocate(); allowed.deallocate()
     }
 
     /// SWAP* keeps a cache of R × locations entries; skip it when that would be too big.
@@ -256,27 +261,65 @@ final class SearchData: @unchecked Sendable {
     @inline(__always) func allows(_ type: Int, _ l: Int) -> Bool { allowed[l] & (1 << UInt64(type)) != 0 }
 
     /// The one-node piece of a client.
-    @inline(__always) func clientPiece(_ l: Int) -> Piece {
-        Piece(dist: 0, clients: 1, first: l, last: l,
-              time: TimeSeg(duration: service[l], timeWarp: 0, earliest: early[l], latest: late[l]),
-              load: LoadSeg(head: demand[l], tail: demand[l], inner: 0, reload: false))
+    @inline(__always) func clientPiece<Trip: TripLoad>(_ l: Int) -> Piece<Trip> {
+        let load = Trip(delivery: demand[l], pickup: pickup[l])
+        return Piece(dist: 0, clients: 1, first: l, last: l,
+                     time: TimeSeg(duration: service[l], timeWarp: 0, earliest: early[l], latest: late[l]),
+                     load: LoadSeg(head: load, tail: load, inner: 0, reload: false))
     }
 
     /// The depot of a vehicle type: start, end, or (with `reload`) a reload stop between trips.
-    @inline(__always) func depotPiece(type t: Int, reload isReload: Bool) -> Piece {
+    @inline(__always) func depotPiece<Trip: TripLoad>(type t: Int, reload isReload: Bool) -> Piece<Trip> {
         let l = typeDepot[t]
         return Piece(dist: 0, clients: 0, first: l, last: l,
                      time: TimeSeg(duration: isReload ? reload[t] : 0, timeWarp: 0, earliest: open[t], latest: close[t]),
                      load: isReload ? .marker : .zero)
     }
 
-    @inline(__always) func merge(_ a: Piece, _ b: Piece, type t: Int) -> Piece {
+    @inline(__always) func merge<Trip: TripLoad>(_ a: Piece<Trip>, _ b: Piece<Trip>, type t: Int) -> Piece<Trip> {
         var time = a.time
         if hasTimes { time = TimeSeg.merge(a.time, b.time, travel: self.t(a.last, b.first)) }
         return Piece(dist: a.dist + d(a.last, b.first) + b.dist, clients: a.clients + b.clients,
                      first: a.first, last: b.last, time: time,
-                     load: hasMultiTrip ? LoadSeg.merge(a.load, b.load, cap: capacity[t])
-                         : LoadSeg(head: a.load.head &+ b.load.head, tail: a.load.head &+ b.load.head, inner: 0, reload: false))
+                     load: hasMultiTrip ? LoadSeg.merge(a.load, b.load, cap: capacity[t]) : singleTrip(a.load, b.load))
+    }
+
+    /// Both pieces within one trip: the load is just the joined stretch.
+    @inline(__always) private func singleTrip<Trip: TripLoad>(_ a: LoadSeg<Trip>, _ b: LoadSeg<Trip>) -> LoadSeg<Trip> {
+        let joined = Trip.merge(a.head, b.head)
+        return LoadSeg(head: joined, tail: joined, inner: 0, reload: false)
+    }
+}
+
+/// What a whole route costs and breaks, whichever load summary computed it.
+struct RouteTotals {
+    var clients: Int
+    var distance: Int
+    var duration: Int
+    var timeWarp: Int
+    var excessLoad: Int
+}
+
+extension SearchData {
+    /// A whole route of type t from its stops (reloads as depot locations), in O(length).
+    func routePiece<Trip: TripLoad>(_ seq: [Int], type t: Int) -> Piece<Trip> {
+        var p: Piece<Trip> = depotPiece(type: t, reload: false)
+        for l in seq { p = merge(p, l < depots ? depotPiece(type: t, reload: true) : clientPiece(l), type: t) }
+        return merge(p, depotPiece(type: t, reload: false), type: t)
+    }
+
+    @inline(__always) func excessLoad<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int) -> Int {
+        hasMultiTrip ? p.load.totalExcess(capacity[t]) : excess(p.load.head.peak, capacity[t])
+    }
+
+    func totals(_ seq: [Int], type t: Int) -> RouteTotals {
+        hasPickups ? totals(routePiece(seq, type: t) as Piece<DeliveryPickupLoad>, type: t)
+            : totals(routePiece(seq, type: t) as Piece<DeliveryLoad>, type: t)
+    }
+
+    private func totals<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int) -> RouteTotals {
+        RouteTotals(clients: p.clients, distance: p.dist, duration: p.time.duration, timeWarp: p.time.timeWarp,
+                    excessLoad: excessLoad(p, type: t))
     }
 }
 
@@ -288,14 +331,13 @@ struct Penalties {
 
 extension SearchData {
     /// Cost of a complete route piece (start depot … end depot) of type t under penalties.
-    @inline(__always) func cost(_ p: Piece, type t: Int, _ w: Penalties) -> Double {
+    @inline(__always) func cost<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int, _ w: Penalties) -> Double {
         guard p.clients > 0 else { return 0 }
         var c = Double(fixedCost[t] + distCost[t] * p.dist)
         if hasTimes {
             let over = max(0, p.time.duration - maxDuration[t])
             c += Double(durCost[t] * p.time.duration) + w.time * Double(p.time.timeWarp + over)
         }
-        let ex = hasMultiTrip ? p.load.totalExcess(capacity[t]) : excess(p.load.head, capacity[t])
-        return c + w.load * Double(ex)
+        return c + w.load * Double(excessLoad(p, type: t))
     }
 }

@@ -1,12 +1,12 @@
 /// One run of `MetaheuristicSolver`: what both strategies share — the local search, the
 /// population, the penalty weights, the route pool, the best solutions so far and the budget.
-struct SearchRun {
+struct SearchRun<Trip: TripLoad> {
     let sd: SearchData
     let data: ProblemData
     let options: MetaheuristicSolver.Options
     let parameters: SolveParameters
     var rng: RNG
-    var search: LocalSearch
+    var search: LocalSearch<Trip>
     let splitter: Splitter
     var population: Population
     var pool: RoutePool

@@ -23,12 +23,13 @@ struct Splitter {
         for t in usable { maxCap = pointwiseMax(maxCap, sd.capacity[t]) }
         let limit = Load(maxCap.indices.map { maxCap[$0] >= Int.max / 8 ? Int.max / 4 : maxCap[$0] + maxCap[$0] / 2 })
         for i in 0..<n where best[i] < .infinity {
-            var load = Load.zero
+            var trip = DeliveryPickupLoad.zero
             var inner = 0
             var mask: UInt64 = ~0
             for j in i..<n {
                 let c = giant[j]
-                load &+= sd.demand[c]
+                trip = .merge(trip, DeliveryPickupLoad(delivery: sd.demand[c], pickup: sd.pickup[c]))
+                let load = trip.peak
                 if j > i {
                     inner += sd.d(giant[j - 1], c)
                     if any(load .> limit) { break }

@@ -13,8 +13,8 @@ extension LocalSearch {
             let dV = sd.d(c, u) + sd.d(u, e) - sd.d(c, v) - sd.d(v, e)
             let lb = sd.distCost[tu] * dU + sd.distCost[tv] * dV
             if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
-            let newU = sd.merge(sd.merge(prefix(ru, pu - 1), sd.clientPiece(v), type: tu), suffix(ru, pu + 1), type: tu)
-            let newV = sd.merge(sd.merge(prefix(rv, pv - 1), sd.clientPiece(u), type: tv), suffix(rv, pv + 1), type: tv)
+            let newU = sd.merge(sd.merge(prefix(ru, pu - 1), clientPiece(v), type: tu), suffix(ru, pu + 1), type: tu)
+            let newV = sd.merge(sd.merge(prefix(rv, pv - 1), clientPiece(u), type: tv), suffix(rv, pv + 1), type: tv)
             guard routeCost(newU, ru) + routeCost(newV, rv) - cost[ru] - cost[rv] < -eps else { return false }
             node[ru * S + pu] = v
             node[rv * S + pv] = u
@@ -34,8 +34,8 @@ extension LocalSearch {
         }
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
-            let head = sd.merge(prefix(ru, pu - 1), sd.clientPiece(y), type: tu)
-            let p = sd.merge(sd.merge(join(head, ru, pu + 1, pv - 1, tu), sd.clientPiece(x), type: tu), suffix(ru, pv + 1), type: tu)
+            let head = sd.merge(prefix(ru, pu - 1), clientPiece(y), type: tu)
+            let p = sd.merge(sd.merge(join(head, ru, pu + 1, pv - 1, tu), clientPiece(x), type: tu), suffix(ru, pv + 1), type: tu)
             guard routeCost(p, ru) - cost[ru] < -eps else { return false }
         } else if Double(lb) >= -eps {
             return false
@@ -67,9 +67,9 @@ extension LocalSearch {
             let dV = sd.d(c, u) + sd.d(u, x) + sd.d(x, e) - sd.d(c, v) - inV - sd.d(y, e)
             let lb = sd.distCost[tu] * dU + sd.distCost[tv] * dV
             if Double(lb) - soft[ru] - soft[rv] >= -eps { continue }
-            var midV = sd.clientPiece(v)
-            if k == 2 { midV = sd.merge(midV, sd.clientPiece(y), type: tu) }
-            let ux = sd.merge(sd.clientPiece(u), sd.clientPiece(x), type: tv)
+            var midV = clientPiece(v)
+            if k == 2 { midV = sd.merge(midV, clientPiece(y), type: tu) }
+            let ux = sd.merge(clientPiece(u), clientPiece(x), type: tv)
             let newU = sd.merge(sd.merge(prefix(ru, pu - 1), midV, type: tu), suffix(ru, pu + 2), type: tu)
             let newV = sd.merge(sd.merge(prefix(rv, pv - 1), ux, type: tv), suffix(rv, pv + k), type: tv)
             guard routeCost(newU, ru) + routeCost(newV, rv) - cost[ru] - cost[rv] < -eps else { continue }

@@ -72,7 +72,7 @@ extension LocalSearch {
         let t1 = type[r1], t2 = type[r2]
         let dc1 = Double(sd.distCost[t1]), dc2 = Double(sd.distCost[t2])
         let cap1 = sd.capacity[t1], cap2 = sd.capacity[t2]
-        let load1 = total(r1).load.head, load2 = total(r2).load.head
+        let load1 = total(r1).load.head.peak, load2 = total(r2).load.head.peak
         let pen1 = w.load * Double(excess(load1, cap1)), pen2 = w.load * Double(excess(load2, cap2))
         var bestCost = -self.eps
         var bu = -1, bv = -1, bpu = -1, bpv = -1   // u goes after bpu in r2, v after bpv in r1
@@ -137,9 +137,5 @@ extension LocalSearch {
     }
 
     /// A whole route of type t from its stops, in O(length).
-    func evaluate(_ seq: [Int], type t: Int) -> Piece {
-        var p = sd.depotPiece(type: t, reload: false)
-        for l in seq { p = sd.merge(p, l < sd.depots ? sd.depotPiece(type: t, reload: true) : sd.clientPiece(l), type: t) }
-        return sd.merge(p, sd.depotPiece(type: t, reload: false), type: t)
-    }
+    func evaluate(_ seq: [Int], type t: Int) -> Piece<Trip> { sd.routePiece(seq, type: t) }
 }
