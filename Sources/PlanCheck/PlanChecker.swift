@@ -10,6 +10,8 @@ import Foundation
 /// - pick lists total exactly what the delivered orders ordered, per warehouse and SKU, split
 ///   into full crates and loose units, with class totals that add up and match the stops' crates;
 /// - loading lists are the exact reverse of each trip's stop order and name van and departure.
+/// - with crate returns, the van's load after every stop (deliveries ahead plus empties collected)
+///   fits it and matches plan.json, and each point's empties are what the scenario says.
 public struct PlanCheckReport: Sendable {
     public var violations: [String] = []
     public var orders = 0
@@ -109,6 +111,8 @@ private struct Checker {
         }
         checkPickLists(tables, facts, orders: orders, unassigned: unassigned)
         checkLoadingLists(facts)
+        let unassignedPoints = Set(unassigned.compactMap { orders[$0]?["pickup_point_id"] as? String })
+        checkCrateReturns(facts, tables, unassignedPoints: unassignedPoints)
     }
 
     /// The orders file (JSON lines) by order id; nil when it is missing.
@@ -169,6 +173,36 @@ private struct Checker {
         facts.stopOrder[vid, default: []].append(progress.sequence)
         if progress.crates > int(type["capacity_crates"]) { fail("\(rid): \(progress.crates) crates on a van for \(int(type["capacity_crates"]))") }
         if progress.grams > int(type["capacity_kg"]) * 1000 { fail("\(rid): \(progress.grams) g on a van for \(int(type["capacity_kg"])) kg") }
+        checkLoadAfterEachStop(progress, route: rid, type: type, emptyCrateGrams: tables.emptyCrateGrams)
+    }
+
+    /// With crate returns the van drops and collects at every stop: it leaves with the trip's
+    /// deliveries, and after each stop carries the deliveries still ahead plus the empties so far.
+    /// That load must fit the van after every stop and match plan.json's `on_board_after`.
+    mutating func checkLoadAfterEachStop(_ trip: TripProgress, route rid: String, type: Object, emptyCrateGrams: Int) {
+        var crates = trip.crates, grams = trip.grams
+        for s in trip.stops {
+            crates += s.empties - s.crates
+            grams += s.empties * emptyCrateGrams - s.grams
+            if crates > int(type["capacity_crates"]) { fail("\(s.label): \(crates) crates on board after the stop, on a van for \(int(type["capacity_crates"]))") }
+            if grams > int(type["capacity_kg"]) * 1000 { fail("\(s.label): \(grams) g on board after the stop, on a van for \(int(type["capacity_kg"])) kg") }
+            if let after = s.after, int(after["crates"]) != crates || int(after["grams"]) != grams {
+                fail("\(s.label): on_board_after says \(after["crates"] ?? "?") crates / \(after["grams"] ?? "?") g, the loads make \(crates) crates / \(grams) g")
+            }
+        }
+    }
+
+    /// Each point's empties over its stops: what the scenario says it hands back, or (when some of
+    /// its orders are not delivered) at most that.
+    mutating func checkCrateReturns(_ facts: RouteFacts, _ tables: ScenarioTables, unassignedPoints: Set<String>) {
+        guard tables.hasCrateReturns else { return }
+        for (pid, returned) in facts.pointEmpties.sorted(by: { $0.key < $1.key }) {
+            guard let p = tables.points[pid] else { continue }
+            let expected = tables.emptyCrates(p, delivered: facts.pointCrates[pid, default: 0])
+            if unassignedPoints.contains(pid) ? returned > expected : returned != expected {
+                fail("\(pid): its stops collect \(returned) empty crates, the scenario makes \(expected)")
+            }
+        }
     }
 
     /// One stop: sequence, van class, load against its orders, times against window and service.
@@ -204,6 +238,17 @@ private struct Checker {
         trip.crates += load.total
         for (k, n) in load.byClass { facts.warehouseCrates[wid, default: [:]][k, default: 0] += n }
         trip.grams += load.grams
+        var empties = s["returned_crates"] == nil ? 0 : int(s["returned_crates"])
+        if tables.hasCrateReturns && (s["returned_crates"] == nil || s["on_board_after"] == nil) {
+            fail("\(label): the scenario has crate returns; returned_crates or on_board_after is missing")
+        }
+        if empties < 0 || empties > 1_000_000 {
+            fail("\(label): returned_crates \(s["returned_crates"] ?? "?") is not a count of crates")
+            empties = 0
+        }
+        trip.stops.append((load.total, load.grams, empties, s["on_board_after"] as? Object, label))
+        facts.pointEmpties[pid, default: 0] += empties
+        facts.pointCrates[pid, default: 0] += load.total
         // Times.
         guard let arrival = iso(s["arrival"]), let start = iso(s["service_start"]), let leave = iso(s["departure"]) else {
             fail("\(label): unreadable times")
@@ -215,7 +260,8 @@ private struct Checker {
         if start < w.from || start > w.to { fail("\(label): service starts at \(s["service_start"] ?? "?"), outside the window") }
         if arrival > w.to { fail("\(label): arrives after the window closes") }
         let service = (p["service"] as? Object) ?? tables.defaultService
-        let need = int(service["fixed_seconds"]) + int(service["per_crate_seconds"]) * load.total
+        // Crates handed over and empties loaded both take the per-crate time.
+        let need = int(service["fixed_seconds"]) + int(service["per_crate_seconds"]) * (load.total + empties)
         if leave - start < need { fail("\(label): \(leave - start) s of service, needs \(need) s") }
         trip.clock = leave
     }
@@ -320,6 +366,9 @@ private struct ScenarioTables {
     var types: [String: (warehouse: String, type: Object)] = [:]
     var warehouses: [String: Object] = [:]
     let defaultService: Object
+    /// `crate_returns` of the scenario (nil: none) and whether any point has its own empties.
+    let crateReturns: Object?
+    let pointsReturnCrates: Bool
 
     init(_ scenario: Object) {
         for s in scenario["skus"] as? [Object] ?? [] {
@@ -331,11 +380,25 @@ private struct ScenarioTables {
             for t in w["vehicle_types"] as? [Object] ?? [] { types[str(t["id"])] = (str(w["id"]), t) }
         }
         defaultService = scenario["service"] as? Object ?? [:]
+        crateReturns = scenario["crate_returns"] as? Object
+        pointsReturnCrates = points.values.contains { $0["returned_crates"] != nil }
+    }
+
+    var hasCrateReturns: Bool { crateReturns != nil || pointsReturnCrates }
+    var emptyCrateGrams: Int { int(crateReturns?["empty_crate_g"]) }
+
+    /// Empty crates point `p` hands back when `delivered` crates reach it.
+    func emptyCrates(_ p: Object, delivered: Int) -> Int {
+        if let n = p["returned_crates"] { return max(0, int(n)) }
+        guard let r = crateReturns else { return 0 }
+        return (p["previous_delivery_crates"].map(int) ?? delivered) * int(r["rate_percent"]) / 100
     }
 }
 
 /// What the routes of plan.json carry, gathered for the checks of shifts, sheets and lists.
 private struct RouteFacts {
+    var pointEmpties: [String: Int] = [:]                // pickup point → empty crates its stops collect
+    var pointCrates: [String: Int] = [:]                 // pickup point → crates delivered there
     var routeStopOf: [String: String] = [:]              // order → pickup point of its stop
     var stopOrder: [String: [[String]]] = [:]            // vehicle → trips → "seq:point"
     var tripNumbers: [String: [Int]] = [:]
@@ -349,6 +412,8 @@ private struct RouteFacts {
 /// A trip's running totals while its stops are checked.
 private struct TripProgress {
     var crates = 0, grams = 0
+    /// Per stop: crates and grams delivered, empty crates collected, and plan.json's load after it.
+    var stops: [(crates: Int, grams: Int, empties: Int, after: Object?, label: String)] = []
     /// When the van left the previous stop (the depot at first).
     var clock: Int
     /// "sequence:pickup point" of each stop.

@@ -21,6 +21,8 @@ public struct PlanOptions: Sendable {
     public var locked: [PlannedRoute]
     /// Vans out of service (vehicle ids such as "VAN-M-3"): no new route uses them.
     public var unavailableVehicles: Set<String>
+    /// Handed each warehouse's routing problem before it is solved (`lastmile plan --export-problems`).
+    public var exportProblems: (@Sendable ([WarehouseProblem]) -> Void)?
 
     public init(seed: UInt64 = 1, solver: any RoutingSolver = MetaheuristicSolver(),
                 solverName: String = "iterated local search",
@@ -91,8 +93,9 @@ public enum DailyPlanner {
                                       timeLimit: options.allocationTimeLimit)
         let (assignments, unallocated) = ctx.pointAssignments(demands, assignment, why: why, matrix: matrix)
         // 6. Route each warehouse.
-        let routing = try routeWarehouses(ctx: ctx, demands: demands, drops: drops, assignment: assignment,
-                                          matrix: matrix, options: options)
+        let problems = try warehouseProblems(ctx: ctx, demands: demands, drops: drops, assignment: assignment, matrix: matrix)
+        options.exportProblems?(problems.map { ctx.named($0.warehouse, $0.drops, $0.data) })
+        let routing = try routeWarehouses(ctx: ctx, problems: problems, options: options)
 
         let routes = ctx.fleet.merge(kept: options.locked, new: routing.routes, scenario: scenario)
         let unassigned = (late + unallocated + routing.unassigned).sorted { $0.orderId < $1.orderId }
@@ -124,16 +127,22 @@ public enum DailyPlanner {
 
     /// Routes of every warehouse, the orders the solver left out, and the fallbacks it reported
     /// ("W-1: greedy construction: …"). The warehouses are independent, so they share the cores.
-    static func routeWarehouses(ctx: Context, demands: [PointDemand], drops: [[[Drop]]], assignment: Allocated,
-                                matrix: TravelMatrix, options: PlanOptions) throws
-        -> (routes: [PlannedRoute], unassigned: [UnassignedOrder], fallbacks: [String]) {
-        let scenario = ctx.scenario
+    /// The routing problem of every warehouse that has drops after the allocation.
+    static func warehouseProblems(ctx: Context, demands: [PointDemand], drops: [[[Drop]]], assignment: Allocated,
+                                  matrix: TravelMatrix) throws -> [(warehouse: Int, drops: [Drop], data: ProblemData)] {
         var problems: [(warehouse: Int, drops: [Drop], data: ProblemData)] = []
-        for w in scenario.warehouses.indices {
+        for w in ctx.scenario.warehouses.indices {
             let mine = demands.indices.filter { assignment.result.facilityOf[$0] == w }.flatMap { drops[w][$0] }
             guard !mine.isEmpty else { continue }
             problems.append((w, mine, try ctx.problem(warehouse: w, drops: mine, matrix: matrix)))
         }
+        return problems
+    }
+
+    static func routeWarehouses(ctx: Context, problems: [(warehouse: Int, drops: [Drop], data: ProblemData)],
+                                options: PlanOptions) throws
+        -> (routes: [PlannedRoute], unassigned: [UnassignedOrder], fallbacks: [String]) {
+        let scenario = ctx.scenario
         let results = solveInParallel(problems.map(\.data), options: options)
         var routes: [PlannedRoute] = [], unassigned: [UnassignedOrder] = [], fallbacks: [String] = []
         for (k, (w, mine, data)) in problems.enumerated() {
@@ -253,6 +262,8 @@ struct Drop: Sendable {
     var point: Int
     var orders: [Order]
     var load: Load
+    /// Empty crates the van collects here (`CrateReturns`).
+    var empties = 0
 }
 
 /// Scenario-wide lookups and the adapters between the domain and the routing core.
@@ -267,6 +278,20 @@ struct Context {
         self.clock = clock
         self.fleet = fleet
         skus = Dictionary(uniqueKeysWithValues: scenario.skus.map { ($0.id, $0) })
+    }
+
+    /// A warehouse's problem with the names of its points and vans, for `ProblemExport`.
+    func named(_ w: Int, _ drops: [Drop], _ data: ProblemData) -> WarehouseProblem {
+        let wh = scenario.warehouses[w]
+        return WarehouseProblem(
+            warehouseId: wh.id, data: data,
+            points: drops.map { (scenario.pickupPoints[$0.point].id, scenario.pickupPoints[$0.point].maxVehicle) },
+            vans: fleet.types[w].map { ($0.ids, wh.vehicleTypes[$0.type].vehicleClass) })
+    }
+
+    /// Time at the stop of `d`: its crates are handed over and its empties loaded.
+    func serviceSeconds(_ d: Drop) -> Int {
+        scenario.serviceTime(of: scenario.pickupPoints[d.point]).seconds(crates: d.load.crates + d.empties)
     }
 
     func loc(warehouse w: Int) -> Int { w }
@@ -287,6 +312,14 @@ struct Context {
     }
 
     func drops(of d: PointDemand, warehouse w: Int) throws -> [Drop] {
+        let empties = scenario.emptyCrates(at: scenario.pickupPoints[d.point], deliveredToday: d.load.crates)
+        var parts = try loadParts(of: d, warehouse: w)
+        for (k, share) in emptyCrateShares(empties, over: parts.map(\.load.crates)).enumerated() { parts[k].empties = share }
+        return parts
+    }
+
+    /// The point's orders cut into van loads of the largest van of `w` that reaches it.
+    private func loadParts(of d: PointDemand, warehouse w: Int) throws -> [Drop] {
         guard let t = largestAllowed(point: d.point, warehouse: w) else { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
         let vt = scenario.warehouses[w].vehicleTypes[fleet.types[w][t].type]
         let vanLoads = max((d.load.crates + vt.capacityCrates - 1) / vt.capacityCrates,
@@ -321,7 +354,7 @@ struct Context {
             let allowed = allowed(point: d.point, warehouse: w)
             return Client(
                 x: p.location.lon, y: p.location.lat, demand: [d.load.crates, d.load.grams],
-                serviceDuration: scenario.serviceTime(of: p).seconds(crates: d.load.crates),
+                pickup: [d.empties, d.empties * scenario.emptyCrateGrams], serviceDuration: serviceSeconds(d),
                 earliest: p.receivingWindow.from.seconds, latest: p.receivingWindow.to.seconds,
                 allowedVehicleTypes: allowed.count == fleet.types[w].count ? nil : allowed, name: p.id)
         }
@@ -466,6 +499,7 @@ struct Context {
                 var dist = 0
                 var stops: [PlannedStop] = []
                 var load = Load()
+                let tripDrops = visits.map { drops[$0.client] }
                 for (s, v) in visits.enumerated() {
                     let d = drops[v.client]
                     let here = data.location(ofClient: v.client)
@@ -479,6 +513,7 @@ struct Context {
                     prev = here
                 }
                 dist += data.distance[prev, 0]
+                let returned = recordCrateReturns(&stops, drops: tripDrops).returned
                 let start = e.tripStarts[k], end = e.tripEnds[k]
                 let reload = k > 0 ? start - e.tripEnds[k - 1] : f.lastReturn.map { start - $0 } ?? 0
                 let units = dist * vt.costPerKmCents * 3600 + (end - start + reload) * vt.costPerHourCents * 1000
@@ -488,7 +523,7 @@ struct Context {
                     routeId: "\(vehicleId)-T\(k + f.firstTrip)", warehouseId: wh.id, vehicleId: vehicleId, vehicleTypeId: vt.id,
                     trip: k + f.firstTrip, departure: clock.iso(start), returnTime: clock.iso(end), stops: stops, load: LoadFigures(load),
                     distanceM: dist, durationS: end - start,
-                    cost: (units + DailyPlanner.costScale / 2) / DailyPlanner.costScale))
+                    cost: (units + DailyPlanner.costScale / 2) / DailyPlanner.costScale, returnedCrates: returned))
             }
         }
         return out
@@ -503,6 +538,9 @@ struct Context {
             return start.epochSeconds >= from && start.epochSeconds <= to && arrival.epochSeconds <= to
         }
         let unassignedByPoint = Dictionary(grouping: unassigned, by: \.pickupPointId)
+        func returned(_ rs: [PlannedRoute]) -> Int? {
+            scenario.hasCrateReturns ? rs.reduce(0) { $0 + ($1.returnedCrates ?? 0) } : nil
+        }
         var summaries: [WarehouseSummary] = []
         for wh in scenario.warehouses {
             let rs = routes.filter { $0.warehouseId == wh.id }
@@ -519,7 +557,7 @@ struct Context {
                 vehicles: Set(rs.map(\.vehicleId)).count, trips: rs.count, stops: stops.count,
                 onTimeStops: stops.filter(onTime).count, distanceM: rs.reduce(0) { $0 + $1.distanceM },
                 durationS: rs.reduce(0) { $0 + $1.durationS }, cost: rs.reduce(0) { $0 + $1.cost },
-                fixedCost: wh.fixedCostCents,
+                fixedCost: wh.fixedCostCents, returnedCrates: returned(rs),
                 unassignedOrders: assigned.reduce(0) { $0 + (unassignedByPoint[$1.pickupPointId]?.count ?? 0) }))
         }
         let planned = summaries.reduce(0) { $0 + $1.orders }
@@ -532,7 +570,8 @@ struct Context {
             stops: summaries.reduce(0) { $0 + $1.stops }, onTimeStops: summaries.reduce(0) { $0 + $1.onTimeStops },
             crates: summaries.reduce(0) { $0 + $1.crates }, kg: Double(routes.reduce(0) { $0 + $1.load.grams }) / 1000,
             distanceM: summaries.reduce(0) { $0 + $1.distanceM }, durationS: summaries.reduce(0) { $0 + $1.durationS },
-            cost: cost, fixedCost: fixed, costPerOrder: planned > 0 ? (cost + fixed + planned / 2) / planned : 0)
+            cost: cost, fixedCost: fixed, costPerOrder: planned > 0 ? (cost + fixed + planned / 2) / planned : 0,
+            returnedCrates: returned(routes))
         return Plan(
             scenario: scenario.name, city: scenario.city, deliveryDate: clock.date, timeZone: scenario.timeZone,
             travelTimes: travel, solver: options.solverName, seed: options.seed, totals: totals, warehouses: summaries,

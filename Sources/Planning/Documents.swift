@@ -67,21 +67,29 @@ public enum PlanDocuments {
         return files
     }
 
-    /// routes.csv: one row per stop.
+    /// routes.csv: one row per stop; with crate returns, the empties and the load after the stop.
     static func routesCSV(_ plan: Plan, points pts: [String: PickupPoint]) -> OutputFile {
+        let returns = plan.totals.returnedCrates != nil
         var routes = CSV(["route_id", "warehouse_id", "vehicle_id", "vehicle_type_id", "trip", "sequence", "pickup_point_id",
                           "pickup_point_name", "address", "lon", "lat", "window_from", "window_to", "arrival", "service_start",
-                          "departure", "orders", "crates", "ambient", "chilled", "frozen", "kg", "leg_distance_m", "leg_duration_s"])
+                          "departure", "orders", "crates", "ambient", "chilled", "frozen", "kg", "leg_distance_m", "leg_duration_s"]
+                         + (returns ? ["returned_crates", "on_board_crates_after", "on_board_kg_after"] : []))
         for r in plan.routes {
             for s in r.stops {
                 let p = pts[s.pickupPointId]!
                 routes.row([r.routeId, r.warehouseId, r.vehicleId, r.vehicleTypeId, "\(r.trip)", "\(s.sequence)", p.id, p.name,
                             p.address, fixed6(p.location.lon), fixed6(p.location.lat), "\(s.window.from)", "\(s.window.to)",
                             s.arrival, s.serviceStart, s.departure, "\(s.orderIds.count)", "\(s.load.crates)", "\(s.load.ambient)",
-                            "\(s.load.chilled)", "\(s.load.frozen)", kg(s.load.grams), "\(s.legDistanceM)", "\(s.legDurationS)"])
+                            "\(s.load.chilled)", "\(s.load.frozen)", kg(s.load.grams), "\(s.legDistanceM)", "\(s.legDurationS)"]
+                           + (returns ? returnCells(s) : []))
             }
         }
         return routes.file("routes.csv")
+    }
+
+    /// Empties collected at a stop and what the van carries when it leaves.
+    static func returnCells(_ s: PlannedStop) -> [String] {
+        ["\(s.returnedCrates ?? 0)", "\(s.onBoardAfter?.crates ?? 0)", kg(s.onBoardAfter?.grams ?? 0)]
     }
 
     /// A warehouse's sort sheet: its stops route by route, in stop order.
@@ -102,13 +110,16 @@ public enum PlanDocuments {
     /// A van's loading list, each trip in reverse stop order (last drop loaded first); the van and
     /// the trip's departure are on every row, so a printed page names its van.
     static func loadingListCSV(vehicle v: String, trips: [PlannedRoute], points pts: [String: PickupPoint]) -> OutputFile {
+        let returns = trips.contains { $0.returnedCrates != nil }
         var load = CSV(["vehicle_id", "vehicle_type_id", "trip", "departure", "load_order", "sequence", "pickup_point_id",
-                        "pickup_point_name", "ambient", "chilled", "frozen", "crates", "kg", "orders"])
+                        "pickup_point_name", "ambient", "chilled", "frozen", "crates", "kg", "orders"]
+                       + (returns ? ["returned_crates"] : []))
         for r in trips {
             for (k, s) in r.loadOrder.enumerated() {
                 load.row([v, r.vehicleTypeId, "\(r.trip)", r.departure, "\(k + 1)", "\(s.sequence)", s.pickupPointId,
                           pts[s.pickupPointId]!.name, "\(s.load.ambient)", "\(s.load.chilled)", "\(s.load.frozen)",
-                          "\(s.load.crates)", kg(s.load.grams), "\(s.orderIds.count)"])
+                          "\(s.load.crates)", kg(s.load.grams), "\(s.orderIds.count)"]
+                         + (returns ? ["\(s.returnedCrates ?? 0)"] : []))
             }
         }
         return load.file(DocumentPath.vehicle(v, "loading-list.csv"))

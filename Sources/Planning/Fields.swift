@@ -98,6 +98,12 @@ public struct Fields {
         return v
     }
 
+    /// `int(_:in:)` when present; nil when absent or null.
+    public func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(InputError) -> Int? {
+        guard optional(key) != nil else { return nil }
+        return try int(key, in: range)
+    }
+
     public func double(_ key: String, in range: ClosedRange<Double>) throws(InputError) -> Double {
         let n = try required(key)
         guard case .number(let text) = n.value, let v = Double(text) else {

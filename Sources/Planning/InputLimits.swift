@@ -29,6 +29,12 @@ public enum InputLimits {
     // Scenario: numbers, each `min...max`.
     public static let stabilityPenaltyCents = 0...100_000_000
     public static let fixedSeconds = 0...14_400
+    /// Crate returns: share of the previous delivery's crates that come back, an empty crate's
+    /// weight, the empties waiting at one point (at most a van load), a previous delivery.
+    public static let crateReturnPercent = 0...100
+    public static let emptyCrateGrams = 0...20_000
+    public static let returnedCrates = 0...10_000
+    public static let previousDeliveryCrates = 0...1_000_000
     public static let perCrateSeconds = 0...600
     public static let sortingCapacityCrates = 0...10_000_000
     public static let fixedCostCents = 0...10_000_000_000

@@ -45,7 +45,7 @@ public enum ScenarioLoader {
         return path
     }
 
-    static let keys = ["name", "city", "time_zone", "map", "cutoff", "travel", "service", "stability_penalty_cents",
+    static let keys = ["name", "city", "time_zone", "map", "cutoff", "travel", "service", "stability_penalty_cents", "crate_returns",
                        "warehouses", "pickup_points", "skus"] + extensionSections
 
     /// Top-level sections that belong to other commands (`lastmile simulate` reads the first two,
@@ -113,7 +113,7 @@ public enum ScenarioLoader {
         for (path, node) in try o.array("pickup_points", max: InputLimits.pickupPoints) {
             let f = try Fields(node, path: path, file: file)
             try f.rejectUnknown(["id", "name", "leader", "address", "location", "receiving_window", "max_vehicle", "service",
-                                 "previous_warehouse_id"])
+                                 "previous_warehouse_id", "returned_crates", "previous_delivery_crates"])
             let leaderF = try f.object("leader")
             try leaderF.rejectUnknown(["name", "phone"])
             let p = PickupPoint(
@@ -122,7 +122,9 @@ public enum ScenarioLoader {
                 address: try f.string("address"), location: try f.coordinate("location"),
                 receivingWindow: try f.window("receiving_window"), maxVehicle: try f.oneOf("max_vehicle", VehicleClass.self),
                 service: try f.optionalObject("service").map { (s: Fields) throws(InputError) in try serviceTime(s) },
-                previousWarehouseId: try f.optionalId("previous_warehouse_id"))
+                previousWarehouseId: try f.optionalId("previous_warehouse_id"),
+                returnedCrates: try f.optionalInt("returned_crates", in: InputLimits.returnedCrates),
+                previousDeliveryCrates: try f.optionalInt("previous_delivery_crates", in: InputLimits.previousDeliveryCrates))
             if let first = seenPoints[p.id] {
                 throw f.fail("id", f.optional("id"), "duplicate pickup point id \"\(p.id)\", first at \(first)")
             }
@@ -137,7 +139,14 @@ public enum ScenarioLoader {
             name: try o.string("name"), city: try o.string("city"), timeZone: tzName, map: try o.optionalString("map"),
             cutoff: try o.time("cutoff"), travel: travel, service: service,
             stabilityPenaltyCents: try o.int("stability_penalty_cents", in: InputLimits.stabilityPenaltyCents),
+            crateReturns: try o.optionalObject("crate_returns").map { (f: Fields) throws(InputError) in try crateReturns(f) },
             warehouses: warehouses, pickupPoints: points, skus: skus)
+    }
+
+    static func crateReturns(_ f: Fields) throws(InputError) -> CrateReturns {
+        try f.rejectUnknown(["rate_percent", "empty_crate_g"])
+        return CrateReturns(ratePercent: try f.int("rate_percent", in: InputLimits.crateReturnPercent),
+                            emptyCrateGrams: try f.int("empty_crate_g", in: InputLimits.emptyCrateGrams))
     }
 
     static func serviceTime(_ f: Fields) throws(InputError) -> ServiceTime {

@@ -18,12 +18,15 @@ public struct Scenario: Codable, Sendable, Equatable {
     public var service: ServiceTime
     /// Estimated cost (cents) of moving a pickup point to another warehouse than yesterday's.
     public var stabilityPenaltyCents: Int
+    /// Empty returnable crates the vans bring back from the pickup points; nil: none.
+    public var crateReturns: CrateReturns?
     public var warehouses: [Warehouse]
     public var pickupPoints: [PickupPoint]
     public var skus: [SKU]
 
     public init(name: String, city: String, timeZone: String, map: String?, cutoff: LocalTime, travel: TravelSettings,
-                service: ServiceTime, stabilityPenaltyCents: Int, warehouses: [Warehouse], pickupPoints: [PickupPoint], skus: [SKU]) {
+                service: ServiceTime, stabilityPenaltyCents: Int, crateReturns: CrateReturns? = nil, warehouses: [Warehouse],
+                pickupPoints: [PickupPoint], skus: [SKU]) {
         self.name = name
         self.city = city
         self.timeZone = timeZone
@@ -32,6 +35,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         self.travel = travel
         self.service = service
         self.stabilityPenaltyCents = stabilityPenaltyCents
+        self.crateReturns = crateReturns
         self.warehouses = warehouses
         self.pickupPoints = pickupPoints
         self.skus = skus
@@ -41,6 +45,7 @@ public struct Scenario: Codable, Sendable, Equatable {
         case name, city, map, cutoff, travel, service, warehouses, skus
         case timeZone = "time_zone"
         case stabilityPenaltyCents = "stability_penalty_cents"
+        case crateReturns = "crate_returns"
         case pickupPoints = "pickup_points"
     }
 }
@@ -194,9 +199,15 @@ public struct PickupPoint: Codable, Sendable, Equatable {
     public var service: ServiceTime?
     /// Yesterday's warehouse; the allocation prefers to keep it.
     public var previousWarehouseId: String?
+    /// Empty crates waiting at the point for the next van; overrides `CrateReturns.ratePercent`.
+    public var returnedCrates: Int?
+    /// Crates of the point's previous delivery, which the rate of `CrateReturns` applies to;
+    /// nil: unknown, today's crates stand in for it.
+    public var previousDeliveryCrates: Int?
 
     public init(id: String, name: String, leader: Leader, address: String, location: Coordinate, receivingWindow: TimeWindow,
-                maxVehicle: VehicleClass, service: ServiceTime? = nil, previousWarehouseId: String? = nil) {
+                maxVehicle: VehicleClass, service: ServiceTime? = nil, previousWarehouseId: String? = nil,
+                returnedCrates: Int? = nil, previousDeliveryCrates: Int? = nil) {
         self.id = id
         self.name = name
         self.leader = leader
@@ -206,6 +217,8 @@ public struct PickupPoint: Codable, Sendable, Equatable {
         self.maxVehicle = maxVehicle
         self.service = service
         self.previousWarehouseId = previousWarehouseId
+        self.returnedCrates = returnedCrates
+        self.previousDeliveryCrates = previousDeliveryCrates
     }
 
     enum CodingKeys: String, CodingKey {
@@ -213,6 +226,8 @@ public struct PickupPoint: Codable, Sendable, Equatable {
         case receivingWindow = "receiving_window"
         case maxVehicle = "max_vehicle"
         case previousWarehouseId = "previous_warehouse_id"
+        case returnedCrates = "returned_crates"
+        case previousDeliveryCrates = "previous_delivery_crates"
     }
 }
 

@@ -62,9 +62,15 @@ public struct PlannedStop: Codable, Sendable, Equatable {
     /// Travel from the previous stop (or the warehouse).
     public var legDistanceM: Int
     public var legDurationS: Int
+    /// With crate returns (`Scenario.hasCrateReturns`): empties collected here, and what the
+    /// van carries when it leaves (deliveries still ahead, empties collected so far).
+    public var returnedCrates: Int?
+    public var onBoardAfter: OnBoard?
 
     enum CodingKeys: String, CodingKey {
         case sequence, arrival, departure, window, load
+        case returnedCrates = "returned_crates"
+        case onBoardAfter = "on_board_after"
         case pickupPointId = "pickup_point_id"
         case serviceStart = "service_start"
         case orderIds = "order_ids"
@@ -90,6 +96,8 @@ public struct PlannedStop: Codable, Sendable, Equatable {
         try c.encode(load, forKey: .load)
         try c.encode(legDistanceM, forKey: .legDistanceM)
         try c.encode(legDurationS, forKey: .legDurationS)
+        try c.encodeIfPresent(returnedCrates, forKey: .returnedCrates)
+        try c.encodeIfPresent(onBoardAfter, forKey: .onBoardAfter)
     }
 }
 
@@ -116,9 +124,12 @@ public struct PlannedRoute: Codable, Sendable, Equatable {
     /// Cents: distance and time of the trip, the reload before it, and the vehicle's day cost
     /// on its first trip.
     public var cost: Int
+    /// Empty crates the trip brings back (with crate returns).
+    public var returnedCrates: Int?
 
     enum CodingKeys: String, CodingKey {
         case trip, departure, stops, load
+        case returnedCrates = "returned_crates"
         case cost = "cost_cents"
         case routeId = "route_id"
         case warehouseId = "warehouse_id"
@@ -176,6 +187,8 @@ public struct WarehouseSummary: Codable, Sendable, Equatable {
     /// Vans only (cents).
     public var cost: Int
     public var fixedCost: Int
+    /// Empty crates the warehouse gets back from its vans (with crate returns).
+    public var returnedCrates: Int?
     public var unassignedOrders: Int
 
     enum CodingKeys: String, CodingKey {
@@ -189,6 +202,7 @@ public struct WarehouseSummary: Codable, Sendable, Equatable {
         case distanceM = "distance_m"
         case durationS = "duration_s"
         case fixedCost = "fixed_cost_cents"
+        case returnedCrates = "returned_crates"
         case unassignedOrders = "unassigned_orders"
     }
 }
@@ -212,6 +226,8 @@ public struct Totals: Codable, Sendable, Equatable {
     public var fixedCost: Int
     /// (vans + warehouses) / planned orders, cents.
     public var costPerOrder: Int
+    /// Empty crates the vans bring back (with crate returns).
+    public var returnedCrates: Int?
 
     enum CodingKeys: String, CodingKey {
         case orders, vehicles, trips, stops, crates, kg
@@ -224,6 +240,7 @@ public struct Totals: Codable, Sendable, Equatable {
         case durationS = "duration_s"
         case fixedCost = "fixed_cost_cents"
         case costPerOrder = "cost_per_order_cents"
+        case returnedCrates = "returned_crates"
     }
 }
 

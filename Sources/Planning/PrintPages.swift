@@ -147,7 +147,8 @@ extension PrintPages {
                            attrs: "class=\"total\"")
             return sheet(heading("装车单 Loading list", facts: [
                 ("车辆 Van", c.van(r)), ("趟次 Trip", "\(r.trip) / \(trips.count)"), ("发车 Departure", clock(r.departure)),
-                ("仓库 Warehouse", r.warehouseId), ("配送日期 Delivery date", "\(c.plan.deliveryDate)")])
+                ("仓库 Warehouse", r.warehouseId), ("配送日期 Delivery date", "\(c.plan.deliveryDate)")]
+                + emptiesFact(r))
                 + "<p class=\"note\">按顺序装车：最后一站先装 Load in this order: last drop first, so each drop is at the door.</p>\n"
                 + table(head, rows + [total], numeric: 4...)
                 + "<p class=\"sign\">装车 Loaded by <span class=\"line\"></span> 司机 Driver <span class=\"line\"></span></p>\n",
@@ -155,6 +156,12 @@ extension PrintPages {
         }
         return Page(path: path, title: "装车单 Loading list \(vehicle)",
                     html: document("装车单 Loading list \(vehicle) \(c.plan.deliveryDate)", path, sheets.joined()))
+    }
+
+    /// With crate returns: the empty crates the trip brings back, for the dock to count.
+    static func emptiesFact(_ r: PlannedRoute) -> [(String, String)] {
+        guard let n = r.returnedCrates else { return [] }
+        return [("回收空筐 Empty crates back", "\(n)")]
     }
 
     static func handoverPage(_ h: HandoverSheet, _ c: Context) -> Page {
@@ -191,7 +198,8 @@ extension PrintPages {
         for v in h.visits {
             let l = v.stop.load
             facts.append(("车辆 Van", "\(c.van(v.route)) 到达 arrives \(clock(v.stop.arrival)) · \(v.stop.orderIds.count) 单 orders · "
-                          + "\(l.crates) 筐 crates (常温 \(l.ambient) / 冷藏 \(l.chilled) / 冷冻 \(l.frozen))"))
+                          + "\(l.crates) 筐 crates (常温 \(l.ambient) / 冷藏 \(l.chilled) / 冷冻 \(l.frozen))"
+                          + (v.stop.returnedCrates.map { " · 回收空筐 takes back \($0) empty crates" } ?? "")))
         }
         return facts
     }

@@ -26,6 +26,10 @@ public enum PlanSummary {
                    + "from yesterday's warehouse, \(plan.allocation.pointsNew) new", at: 2)
         out.insert("routing: \(plan.solver), seed \(plan.seed)", at: 3)
         out.insert("", at: 4)
+        if let back = t.returnedCrates {
+            out.append("empty crates back: " + plan.warehouses.map { "\($0.warehouseId) \(group($0.returnedCrates ?? 0))" }.joined(separator: ", ")
+                       + " (total \(group(back)))")
+        }
         out += unassignedLines(plan)
         return out.joined(separator: "\n")
     }

@@ -120,13 +120,19 @@ public enum Simulator {
         return VariantResult(world: world, days: days)
     }
 
-    /// Tomorrow starts from today: each pickup point that was served prefers today's warehouse;
-    /// the others keep what they had.
+    /// Tomorrow starts from today: each pickup point that was served prefers today's warehouse and
+    /// will hand back the crates delivered today (`CrateReturns`); the others keep what they had.
     public static func carryAssignments(of plan: Plan, into scenario: Scenario) -> Scenario {
         var s = scenario
         let index = Dictionary(uniqueKeysWithValues: s.pickupPoints.enumerated().map { ($1.id, $0) })
         for a in plan.assignments {
             if let w = a.warehouseId, let p = index[a.pickupPointId] { s.pickupPoints[p].previousWarehouseId = w }
+        }
+        guard s.crateReturns != nil else { return s }
+        var delivered: [String: Int] = [:]
+        for r in plan.routes { for stop in r.stops { delivered[stop.pickupPointId, default: 0] += stop.load.crates } }
+        for (id, crates) in delivered {
+            if let p = index[id] { s.pickupPoints[p].previousDeliveryCrates = min(crates, InputLimits.previousDeliveryCrates.upperBound) }
         }
         return s
     }

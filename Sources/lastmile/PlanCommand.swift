@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Planning
+import Synchronization
 
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +26,10 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Routing iterations per warehouse (iterated local search); 0: the greedy construction alone.")
     var iterations: Int = PlanOptions.defaultRoutingIterations
 
+    @Option(help: ArgumentHelp("Also write each warehouse's routing problem here, as VROOM JSON and as a VRPLIB file for PyVRP.",
+                               valueName: "dir"))
+    var exportProblems: String?
+
     func validate() throws {
         try OptionRange.check("--iterations", iterations, in: OptionRange.iterations)
         try OptionRange.checkSeconds("--time-limit", timeLimit)
@@ -38,8 +43,14 @@ struct PlanCommand: AsyncParsableCommand {
             let travel = try TravelTimes.choose(for: s, scenarioFile: file)
             var options = PlanOptions.routing(seed: seed, iterations: iterations)
             options.routingTimeLimit = timeLimit
+            let problems = Mutex<[WarehouseProblem]>([])
+            if exportProblems != nil { options.exportProblems = { ps in problems.withLock { $0 = ps } } }
             let plan = try DailyPlanner.plan(scenario: s, orders: book, travel: travel,
                                              options: options)
+            if let exportDir = exportProblems {
+                let names = try ProblemExport.write(problems.withLock { $0 }, to: exportDir)
+                print("wrote \(exportDir)/: \(names.joined(separator: ", "))")
+            }
             let files = try PlanDocuments.render(plan: plan, scenario: s, orders: book, paths: travel.provider.path)
             let dir = out ?? "out/\(s.name)"
             try PlanDocuments.write(files, to: dir)

@@ -53,6 +53,8 @@ struct PlanEditIndex: Sendable {
     let pointOrderNumbers: [[Int]]
     let pointOrders: [[Order]]
     let pointLoads: [Load]
+    /// Per pickup point: the empty crates it hands back (`Scenario.emptyCrates`).
+    let pointEmpties: [Int]
     /// Per base route and stop, and per unassigned order, the order numbers (nil: not in the store).
     let routeStopOrderNumbers: [[[Int?]]]
     let unassignedOrderNumbers: [Int?]
@@ -85,13 +87,18 @@ struct PlanEditIndex: Sendable {
         pointOrders = byPoint.map { $0.map { all[$0] } }
         let skus = self.skus
         pointLoads = pointOrders.map { Aggregation.load(of: $0, skus: skus) }
+        pointEmpties = zip(scenario.pickupPoints, pointLoads).map { scenario.emptyCrates(at: $0, deliveredToday: $1.crates) }
     }
 
     /// A drop of point `p` with the orders numbered `numbers`; all of the point's orders in plan
     /// order (the common case) come ready-made.
     func drop(point p: Int, numbers: [Int]) -> Drop {
-        if numbers == pointOrderNumbers[p] { return Drop(point: p, orders: pointOrders[p], load: pointLoads[p]) }
+        let empties = pointEmpties[p]
+        if numbers == pointOrderNumbers[p] { return Drop(point: p, orders: pointOrders[p], load: pointLoads[p], empties: empties) }
         let orders = numbers.map { self.orders[$0] }
-        return Drop(point: p, orders: orders, load: Aggregation.load(of: orders, skus: skus))
+        let load = Aggregation.load(of: orders, skus: skus)
+        // Part of the point's orders: the proportional share of its empties.
+        let share = emptyCrateShares(empties, over: [load.crates, pointLoads[p].crates - load.crates])[0]
+        return Drop(point: p, orders: orders, load: load, empties: share)
     }
 }

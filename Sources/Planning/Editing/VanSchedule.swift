@@ -24,7 +24,7 @@ struct VanSchedule {
         let clients = stops.map { s in
             let p = ctx.scenario.pickupPoints[s.point]
             return Client(x: p.location.lon, y: p.location.lat, demand: [s.load.crates, s.load.grams],
-                          serviceDuration: ctx.scenario.serviceTime(of: p).seconds(crates: s.load.crates),
+                          pickup: [s.empties, s.empties * ctx.scenario.emptyCrateGrams], serviceDuration: ctx.serviceSeconds(s),
                           earliest: p.receivingWindow.from.seconds, latest: p.receivingWindow.to.seconds)
         }
         let vehicle = Routing.VehicleType(
@@ -75,7 +75,7 @@ struct VanSchedule {
                 dist += leg.d
                 let arrival = t + leg.s
                 let serviceStart = max(arrival, p.receivingWindow.from.seconds)
-                let departure = serviceStart + ctx.scenario.serviceTime(of: p).seconds(crates: stop.load.crates)
+                let departure = serviceStart + ctx.serviceSeconds(stop)
                 if serviceStart > p.receivingWindow.to.seconds {
                     let late = (serviceStart - p.receivingWindow.to.seconds + 59) / 60
                     violations.append(EditViolation(
@@ -104,7 +104,8 @@ struct VanSchedule {
                     .dock, "\(vehicleId) trip \(tripNumber) is back at \(LocalTime.format(seconds: end)), after \(wh.id)'s dock closes at \(wh.dockHours.to)",
                     routeId: routeId, vehicleId: vehicleId, warehouseId: wh.id))
             }
-            violations += capacityViolations(load, routeId: routeId, trip: tripNumber)
+            let (returned, peak) = ctx.recordCrateReturns(&stops, drops: trip)
+            violations += capacityViolations(peak, routeId: routeId, trip: tripNumber)
             let reloadBefore = previousEnd.map { start - $0 } ?? 0
             let chargesDay = kept.isEmpty && k == 0
             let units = dist * type.costPerKmCents * 3600 + (end - start + reloadBefore) * type.costPerHourCents * 1000
@@ -112,7 +113,8 @@ struct VanSchedule {
             out.append(Trip(route: PlannedRoute(
                 routeId: routeId, warehouseId: wh.id, vehicleId: vehicleId, vehicleTypeId: type.id, trip: tripNumber,
                 departure: clock.iso(start), returnTime: clock.iso(end), stops: stops, load: LoadFigures(load), distanceM: dist,
-                durationS: end - start, cost: (units + DailyPlanner.costScale / 2) / DailyPlanner.costScale), violations: violations))
+                durationS: end - start, cost: (units + DailyPlanner.costScale / 2) / DailyPlanner.costScale, returnedCrates: returned),
+                violations: violations))
             previousEnd = end
             t = end + reload
         }
@@ -124,7 +126,8 @@ struct VanSchedule {
         return out
     }
 
-    func capacityViolations(_ load: Load, routeId: String, trip: Int) -> [EditViolation] {
+    /// `load`: the most the van carries on the trip (with crate returns, not always at departure).
+    func capacityViolations(_ load: OnBoard, routeId: String, trip: Int) -> [EditViolation] {
         var out: [EditViolation] = []
         if load.crates > type.capacityCrates {
             out.append(EditViolation(
