@@ -48,13 +48,16 @@ public enum ProblemExport {
 
     /// A VRPLIB file that `pyvrp.read` takes: one matrix (travel seconds, which the windows and
     /// shifts need), so the per-km cost and the separate distances are left out and the cost is
-    /// the van's day cost plus its hourly cost on travel time, in 1/3,600 cent; one depot per van
+    /// the van's day cost plus its hourly cost on travel time, in 1/3,600 cent (divided by the
+    /// costs' common divisor, said in the COMMENT line); one depot per van
     /// type at the warehouse, for the type's shift window; reloads at that depot without the
     /// reload time; the van class limits as allowed clients.
     public static func vrplib(_ p: WarehouseProblem) -> String {
         let d = p.data, n = d.clients.count, types = d.vehicleTypes
         let depots = types.count
-        var out = ["NAME : \(p.warehouseId)", "COMMENT : lastmile plan --export-problems (see docs/scenario-format.md)",
+        let g = max(1, types.reduce(0) { gcd(gcd($0, $1.fixedCost / 1000), $1.durationCost / 1000) })
+        var out = ["NAME : \(p.warehouseId)",
+                   "COMMENT : lastmile plan --export-problems; costs in \(g)/3600 cent (see docs/scenario-format.md)",
                    "TYPE : VRPTW", "DIMENSION : \(depots + n)", "VEHICLES : \(types.reduce(0) { $0 + $1.count })",
                    "EDGE_WEIGHT_TYPE : EXPLICIT", "EDGE_WEIGHT_FORMAT : FULL_MATRIX", "EDGE_WEIGHT_SECTION"]
         // Location of row r: depots are all the warehouse (0 of `d`), then the clients.
@@ -77,8 +80,9 @@ public enum ProblemExport {
         section("VEHICLES_RELOAD_DEPOT_SECTION", vans.map { "\($0 + 1)" })
         section("VEHICLES_MAX_RELOADS_SECTION", vans.map { "\(types[$0].maxTrips - 1)" })
         section("VEHICLES_MAX_DURATION_SECTION", vans.map { "\(types[$0].maxDuration)" })
-        section("VEHICLES_FIXED_COST_SECTION", vans.map { "\(types[$0].fixedCost / 1000)" })
-        section("VEHICLES_UNIT_DISTANCE_COST_SECTION", vans.map { "\(types[$0].durationCost / 1000)" })
+        // Smaller numbers keep PyVRP's penalties in range: the costs divided by their common divisor.
+        section("VEHICLES_FIXED_COST_SECTION", vans.map { "\(types[$0].fixedCost / 1000 / g)" })
+        section("VEHICLES_UNIT_DISTANCE_COST_SECTION", vans.map { "\(types[$0].durationCost / 1000 / g)" })
         section("VEHICLES_ALLOWED_CLIENTS_SECTION", vans.map { t in
             d.clients.indices.filter { d.clients[$0].allowedVehicleTypes?.contains(t) ?? true }.map { "\(depots + $0 + 1)" }
                 .joined(separator: " ")
