@@ -213,6 +213,8 @@ def main(argv=None):
         with open(a.out, "w", encoding="utf-8") as f:
             json.dump(answer, f)
         line.update(seconds=round(dt, 3), solver_cost=cost)
+        if "feasible" in answer.get("summary", {}):
+            line["solver_feasible"] = answer["summary"]["feasible"]
         if a.solver == "vroom":
             line["relaxation"] = "each van of N trips as N single-trip copies, same shift, no reload time"
     except Exception as e:  # noqa: BLE001 - reported, the bench goes on
