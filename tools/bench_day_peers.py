@@ -20,7 +20,8 @@ own objective, in cents), relaxation (what the solver was given beyond the probl
   of every trip it begins there, so the start depot has none). Costs in cents × K, K the least
   scale that makes every per_km / 1000 per metre and per_hour / 3600 per second an integer
   (at most 18,000); PyVRP's penalty cap is raised by the same K, or an overloaded trip would
-  look cheaper to it than a reload.
+  look cheaper to it than a reload. Skills become routing profiles in which the edges into a
+  job a van may not serve are 10^8 m and s long.
 """
 import argparse
 import json
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import time
 
+FORBIDDEN = 10**8  # metres and seconds of an edge into a job a van lacks the skills for
 MAX_PENALTY = 100_000.0  # PyVRP's default cap on a penalty term, in unscaled cost units
 
 
@@ -120,20 +122,29 @@ def pyvrp_model(problem, scale):
     """(Model, client index → job id, vehicle type index → vehicle id); costs in cents × scale."""
     from pyvrp import Model
 
-    if any(j.get("skills") for j in problem["jobs"]):
-        raise ValueError("PyVRP has no skills: this problem needs them")
-    mat = problem["matrices"]["car"]
-    dist, dur = mat["distances"], mat["durations"]
-    m = Model()
-    locs = [m.add_location(0.0, 0.0, name=str(i)) for i in range(len(dist))]
     if any(v.get("start_index") != 0 or v.get("end_index") != 0 for v in problem["vehicles"]):
         raise ValueError("bench-day's PyVRP model expects every van to start and end at index 0")
+    mat = problem["matrices"]["car"]
+    m = Model()
+    locs = [m.add_location(0.0, 0.0, name=str(i)) for i in range(len(mat["distances"]))]
     start = m.add_depot(locs[0], name="warehouse")
     reload_depots = {}
     for v in problem["vehicles"]:
         s = reload_seconds(v)
         if max_trips(v) > 1 and s not in reload_depots:
             reload_depots[s] = m.add_depot(locs[0], service_duration=s, name=f"reload {s} s")
+    profiles = skill_profiles(m, problem, locs)
+    jobs = add_clients(m, problem, locs)
+    vehicles = add_vans(m, problem, start, reload_depots, profiles, scale)
+    for i, a in enumerate(locs):
+        for k, b in enumerate(locs):
+            if i != k:
+                m.add_edge(a, b, distance=int(mat["distances"][i][k]), duration=int(mat["durations"][i][k]))
+    return m, jobs, vehicles
+
+
+def add_clients(m, problem, locs):
+    """One client per job (amounts, service, its one window); the job ids in client order."""
     jobs = []
     for j in problem["jobs"]:
         tw = (j.get("time_windows") or [[0, 2**62]])[0]
@@ -141,6 +152,11 @@ def pyvrp_model(problem, scale):
                      service_duration=int(j.get("service", 0)), tw_early=int(tw[0]), tw_late=int(tw[1]),
                      name=str(j["id"]))
         jobs.append(j["id"])
+    return jobs
+
+
+def add_vans(m, problem, start, reload_depots, profiles, scale):
+    """One vehicle type per van: capacity, shift, costs × scale, reloads; the van ids in type order."""
     vehicles = []
     for v in problem["vehicles"]:
         costs = v.get("costs", {})
@@ -153,13 +169,27 @@ def pyvrp_model(problem, scale):
                            tw_early=int(tw[0]), tw_late=int(tw[1]),
                            unit_distance_cost=int(costs.get("per_km", 0)) * scale // 1000,
                            unit_duration_cost=int(costs.get("per_hour", 3600)) * scale // 3600,
-                           name=str(v["id"]), **reload)
+                           profile=profiles.get(frozenset(v.get("skills", []))), name=str(v["id"]), **reload)
         vehicles.append(v["id"])
-    for i, a in enumerate(locs):
-        for k, b in enumerate(locs):
-            if i != k:
-                m.add_edge(a, b, distance=int(dist[i][k]), duration=int(dur[i][k]))
-    return m, jobs, vehicles
+    return vehicles
+
+
+def skill_profiles(m, problem, locs):
+    """VROOM's skills as PyVRP routing profiles: one per distinct skill set of the vans, in which
+    every edge into a job the set does not cover is prohibitively long. {skill set: profile}."""
+    sets = {frozenset(v.get("skills", [])) for v in problem["vehicles"]}
+    if not any(j.get("skills") for j in problem["jobs"]):
+        return {}
+    profiles = {}
+    for skills in sorted(sets, key=sorted):
+        prof = profiles[skills] = m.add_profile(name="skills " + ",".join(map(str, sorted(skills))))
+        for j in problem["jobs"]:
+            if not set(j.get("skills", [])) <= skills:
+                to = locs[j["location_index"]]
+                for a in locs:
+                    if a is not to:
+                        m.add_edge(a, to, distance=FORBIDDEN, duration=FORBIDDEN, profile=prof)
+    return profiles
 
 
 def pyvrp_answer(solution, jobs, vehicles):
