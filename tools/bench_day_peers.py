@@ -3,7 +3,7 @@
 (`PY=$(../shared/anchors/setup.sh)`: pyvrp 0.14, pyvroom 1.15), one solver per process.
 
     $PY tools/bench_day_peers.py --solver vroom|pyvrp --problem P.vroom.json --out ANSWER.json \
-        [--seconds 10] [--seed 1]
+        [--seconds 10] [--seed 1] [--vroom-level 5]
 
 Writes the solver's routes as a VROOM answer (routes[].vehicle, routes[].steps[] with type
 start/job/reload/end and the job id; unassigned[]) that `lastmile check-vroom` re-scores, and
@@ -86,7 +86,7 @@ def merge_copies(answer, origin):
     return {"routes": routes, "unassigned": unassigned, "summary": {"cost": answer.get("summary", {}).get("cost")}}
 
 
-def solve_vroom(problem, seconds=None, seed=None):
+def solve_vroom(problem, seconds=None, seed=None, level=5):
     """VROOM on the relaxed problem; (answer in the van's terms, solver cost, seconds)."""
     import vroom
 
@@ -99,7 +99,7 @@ def solve_vroom(problem, seconds=None, seed=None):
     finally:
         os.unlink(path)
     t0 = time.perf_counter()
-    sol = inp.solve(exploration_level=5, nb_threads=1)
+    sol = inp.solve(exploration_level=level, nb_threads=1)
     dt = time.perf_counter() - t0
     raw = sol.to_dict()
     return merge_copies(raw, origin), raw["summary"]["cost"], dt
@@ -211,7 +211,7 @@ def pyvrp_answer(solution, jobs, vehicles):
     return {"routes": routes, "unassigned": unassigned}
 
 
-def solve_pyvrp(problem, seconds=10.0, seed=1):
+def solve_pyvrp(problem, seconds=10.0, seed=1, level=None):
     from pyvrp import PenaltyParams, SolveParams
     from pyvrp.stop import MaxRuntime
 
@@ -236,10 +236,11 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--vroom-level", type=int, default=5, choices=range(6), help="VROOM's exploration level")
     a = ap.parse_args(argv)
     line = {"solver": a.solver, "problem": os.path.basename(a.problem)}
     try:
-        answer, cost, dt = SOLVERS[a.solver](load(a.problem), a.seconds, a.seed)
+        answer, cost, dt = SOLVERS[a.solver](load(a.problem), a.seconds, a.seed, a.vroom_level)
         with open(a.out, "w", encoding="utf-8") as f:
             json.dump(answer, f)
         line.update(seconds=round(dt, 3), solver_cost=cost)
@@ -247,6 +248,7 @@ def main(argv=None):
             line["solver_feasible"] = answer["summary"]["feasible"]
         if a.solver == "vroom":
             line["relaxation"] = "each van of N trips as N single-trip copies, same shift, no reload time"
+            line["exploration_level"] = a.vroom_level
     except Exception as e:  # noqa: BLE001 - reported, the bench goes on
         line["error"] = f"{type(e).__name__}: {e}"
     print(json.dumps(line), flush=True)
