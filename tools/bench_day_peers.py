@@ -13,7 +13,8 @@ own objective, in cents), relaxation (what the solver was given beyond the probl
 * VROOM has no multi-trip vans: every van of `max_trips` N is given to it as N single-trip
   copies with the same shift and no reload time (a relaxation in VROOM's favour: the copies
   may drive at the same time). The copies' routes are merged back into their van, in order of
-  departure, with a `reload` step between them. Exploration level 5, one thread, no timeout.
+  their first arrival, with a `reload` step between them. Exploration level 5 (--vroom-level),
+  one thread, no timeout.
 * PyVRP gets the problem through its Model API: one vehicle type per van, reloads at the
   warehouse (index 0) with max_reloads = max_trips - 1 and the reload time as the service time
   of a reload depot at the warehouse's location (PyVRP charges a depot's service at the start
@@ -67,14 +68,22 @@ def replicate_vehicles(problem):
     return relaxed, origin
 
 
+def departure(route):
+    """When a copy's trip really starts: its first job's arrival (VROOM starts every copy at the
+    shift's start unless told otherwise), then its start step's, then its id."""
+    first = next((s.get("arrival") for s in route["steps"] if s["type"] == "job"), None)
+    start = route["steps"][0].get("arrival", 0)
+    return (start if first is None else first, start, route["vehicle"])
+
+
 def merge_copies(answer, origin):
-    """One route per van: its copies' trips in order of departure, a reload step between them."""
+    """One route per van: its copies' trips in order of first arrival, a reload step between them."""
     by_van = {}
     for r in answer.get("routes", []):
         by_van.setdefault(origin[r["vehicle"]], []).append(r)
     routes = []
     for van, trips in sorted(by_van.items()):
-        trips.sort(key=lambda r: (r["steps"][0].get("arrival", 0), r["vehicle"]))
+        trips.sort(key=departure)
         steps = [{"type": "start"}]
         for k, r in enumerate(trips):
             if k:
@@ -247,8 +256,9 @@ def main(argv=None):
         if "feasible" in answer.get("summary", {}):
             line["solver_feasible"] = answer["summary"]["feasible"]
         if a.solver == "vroom":
-            line["relaxation"] = "each van of N trips as N single-trip copies, same shift, no reload time"
             line["exploration_level"] = a.vroom_level
+            if any(max_trips(v) > 1 for v in load(a.problem)["vehicles"]):
+                line["relaxation"] = "each van of N trips as N single-trip copies, same shift, no reload time"
     except Exception as e:  # noqa: BLE001 - reported, the bench goes on
         line["error"] = f"{type(e).__name__}: {e}"
     print(json.dumps(line), flush=True)
