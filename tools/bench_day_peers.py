@@ -15,7 +15,8 @@ own objective, in cents), cpu_seconds (process CPU, model building included), re
   may drive at the same time). The copies' routes are merged back into their van, in order of
   their first arrival, with a `reload` step between them. Exploration level 5 (--vroom-level),
   one thread, no timeout.
-* PyVRP gets the problem through its Model API: one vehicle type per van, reloads at the
+* PyVRP gets the problem through its Model API: one vehicle type per group of equal vans
+  (num_available = the group's size; they differ only in id and description), reloads at the
   warehouse (index 0) with max_reloads = max_trips - 1 and the reload time as the service time
   of a reload depot at the warehouse's location (PyVRP charges a depot's service at the start
   of every trip it begins there, so the start depot has none). Costs in cents × K, K the least
@@ -128,7 +129,7 @@ def cost_scale(problem):
 
 
 def pyvrp_model(problem, scale):
-    """(Model, client index → job id, vehicle type index → vehicle id); costs in cents × scale."""
+    """(Model, client index → job id, vehicle type index → its van ids); costs in cents × scale."""
     from pyvrp import Model
 
     if any(v.get("start_index") != 0 or v.get("end_index") != 0 for v in problem["vehicles"]):
@@ -164,22 +165,33 @@ def add_clients(m, problem, locs):
     return jobs
 
 
-def add_vans(m, problem, start, reload_depots, profiles, scale):
-    """One vehicle type per van: capacity, shift, costs × scale, reloads; the van ids in type order."""
-    vehicles = []
+def van_groups(problem):
+    """The vans that PyVRP cannot tell apart (everything but id and description equal), in file order."""
+    groups = {}
     for v in problem["vehicles"]:
+        key = json.dumps({k: val for k, val in v.items() if k not in ("id", "description")}, sort_keys=True)
+        groups.setdefault(key, []).append(v)
+    return list(groups.values())
+
+
+def add_vans(m, problem, start, reload_depots, profiles, scale):
+    """One vehicle type per group of equal vans (num_available = their number): capacity, shift,
+    costs × scale, reloads; per type the ids of its vans."""
+    vehicles = []
+    for group in van_groups(problem):
+        v = group[0]
         costs = v.get("costs", {})
         tw = v.get("time_window", [0, 2**62])
         reload = {}
         if max_trips(v) > 1:
             reload = {"reload_depots": [reload_depots[reload_seconds(v)]], "max_reloads": max_trips(v) - 1}
-        m.add_vehicle_type(1, capacity=list(v.get("capacity", [])), start_depot=start, end_depot=start,
+        m.add_vehicle_type(len(group), capacity=list(v.get("capacity", [])), start_depot=start, end_depot=start,
                            fixed_cost=int(costs.get("fixed", 0)) * scale,
                            tw_early=int(tw[0]), tw_late=int(tw[1]),
                            unit_distance_cost=int(costs.get("per_km", 0)) * scale // 1000,
                            unit_duration_cost=int(costs.get("per_hour", 3600)) * scale // 3600,
                            profile=profiles.get(frozenset(v.get("skills", []))), name=str(v["id"]), **reload)
-        vehicles.append(v["id"])
+        vehicles.append([u["id"] for u in group])
     return vehicles
 
 
@@ -202,8 +214,10 @@ def skill_profiles(m, problem, locs):
 
 
 def pyvrp_answer(solution, jobs, vehicles):
-    """PyVRP's solution as a VROOM answer: a depot visit inside a route is a reload."""
+    """PyVRP's solution as a VROOM answer: a route of a type goes to the type's next unused van; a
+    depot visit inside a route is a reload."""
     routes, served = [], set()
+    free = [list(ids) for ids in vehicles]
     for r in solution.routes():
         steps = [{"type": "start"}]
         for a in r.schedule():
@@ -215,7 +229,7 @@ def pyvrp_answer(solution, jobs, vehicles):
         if steps[-1]["type"] == "reload":
             steps.pop()
         steps.append({"type": "end"})
-        routes.append({"vehicle": vehicles[r.vehicle_type()], "steps": steps})
+        routes.append({"vehicle": free[r.vehicle_type()].pop(0), "steps": steps})
     unassigned = [{"id": j} for j in jobs if j not in served]
     return {"routes": routes, "unassigned": unassigned}
 
