@@ -9,6 +9,15 @@ customers are synthetic. Nothing of the map is copied except the coordinates of 
 and street names used in addresses.
 
     python3 tools/gen-shanghai-demo.py [--seed 20250916] [--osm PATH] [--out DIR]
+        [--points 150] [--warehouses 3] [--orders 8000] [--min-spacing 550] [--scale 1]
+        [--name shanghai-center] [--map-ref ../../maps/shanghai_center.osm.gz]
+
+The defaults write the bundled demo byte for byte. The other values make larger (or smaller)
+seeded cities on the same map for benchmarks (tools/bench-day): `--points` pickup points at least
+`--min-spacing` metres apart (the map holds 165 at 550 m, 465 at 300 m, 602 at 250 m), the first
+`--warehouses` of the three grid warehouses, `--orders` orders, and every fleet count and sorting
+capacity × `--scale`; `--map-ref` is the map path written into scenario.json (relative to
+`--out`, or absolute). Past 200 points estate names get a phase suffix (二期, 三期 …).
 """
 import argparse
 import gzip
@@ -168,7 +177,18 @@ def main():
     ap.add_argument("--seed", type=int, default=20250916)
     ap.add_argument("--osm", default=os.path.join(ROOT, "maps", "shanghai_center.osm.gz"))
     ap.add_argument("--out", default=os.path.join(ROOT, "scenarios", "shanghai-center"))
+    ap.add_argument("--points", type=int, default=POINTS)
+    ap.add_argument("--warehouses", type=int, default=len(WAREHOUSE_SITES))
+    ap.add_argument("--orders", type=int, default=ORDERS)
+    ap.add_argument("--min-spacing", type=float, default=MIN_SPACING_M, help="metres between pickup points")
+    ap.add_argument("--scale", type=int, default=1, help="multiplier of every fleet count and sorting capacity")
+    ap.add_argument("--name", default="shanghai-center")
+    ap.add_argument("--map-ref", default="../../maps/shanghai_center.osm.gz", help="the map as scenario.json names it")
     args = ap.parse_args()
+    if not (1 <= args.points <= 999 and 1 <= args.warehouses <= len(WAREHOUSE_SITES)
+            and 8 * args.points <= args.orders <= 99_999 and 50 <= args.min_spacing and 1 <= args.scale <= 100):
+        sys.exit(f"out of bounds: --points 1..999, --warehouses 1..{len(WAREHOUSE_SITES)}, "
+                 "--orders 8·points..99,999, --min-spacing >= 50, --scale 1..100")
     if not os.path.exists(args.osm):
         sys.exit(f"map not found: {args.osm}")
     rng = random.Random(args.seed)
@@ -203,29 +223,29 @@ def main():
     candidates.sort(key=lambda c: 0 if c[2] == "narrow" else 1)
 
     chosen = []
-    narrow_wanted = 12
+    narrow_wanted = round(12 * args.points / POINTS)
     for ref, name, kind in candidates:
         if kind == "narrow" and sum(1 for c in chosen if c[2] == "narrow") >= narrow_wanted:
             continue
         c = nodes[ref]
-        if all(haversine(c, nodes[o[0]]) >= MIN_SPACING_M for o in chosen):
+        if all(haversine(c, nodes[o[0]]) >= args.min_spacing for o in chosen):
             chosen.append((ref, name, kind))
-        if len(chosen) == POINTS:
+        if len(chosen) == args.points:
             break
-    if len(chosen) < POINTS:
-        sys.exit(f"only {len(chosen)} pickup points fit at {MIN_SPACING_M} m spacing")
+    if len(chosen) < args.points:
+        sys.exit(f"only {len(chosen)} pickup points fit at {args.min_spacing:g} m spacing")
 
     # Warehouses: the secondary/tertiary node nearest to each edge target.
     road_nodes = sorted({r for _, t, refs in ways if t.get("highway") in ("secondary", "tertiary") for r in refs
                          if r in connected})
     warehouses = []
-    for wid, wname, target, capacity in WAREHOUSE_SITES:
+    for wid, wname, target, capacity in WAREHOUSE_SITES[:args.warehouses]:
         ref = min(road_nodes, key=lambda r: (haversine(nodes[r], target), r))
         street = next((t.get("name:zh") or t.get("name") for _, t, refs in sorted(ways) if ref in refs and t.get("name")), "")
         warehouses.append((wid, wname, nodes[ref], capacity, street))
 
     def fleet(prefix):
-        return [
+        types = [
             {"id": f"{prefix}-EV", "name": "4.2 米纯电厢式货车", "class": "large", "count": 4, "capacity_crates": 110,
              "capacity_kg": 1800, "cost_per_km_cents": 95, "cost_per_hour_cents": 4500, "cost_per_day_cents": 38000,
              "shift_start": "05:15", "shift_length_minutes": 540, "max_trips": 2, "reload_minutes": 25},
@@ -236,13 +256,16 @@ def main():
              "capacity_kg": 500, "cost_per_km_cents": 35, "cost_per_hour_cents": 3500, "cost_per_day_cents": 16000,
              "shift_start": "05:15", "shift_length_minutes": 540, "max_trips": 3, "reload_minutes": 15},
         ]
+        for t in types:
+            t["count"] *= args.scale
+        return types
 
     wh_json = []
     for wid, wname, c, capacity, street in warehouses:
         wh_json.append({
             "id": wid, "name": wname, "address": f"上海市{street}{rng.randint(100, 1999)}号",
             "location": {"lon": round(c[0], 7), "lat": round(c[1], 7)},
-            "sorting_capacity_crates": capacity, "dock_hours": {"from": "04:00", "to": "14:00"},
+            "sorting_capacity_crates": capacity * args.scale, "dock_hours": {"from": "04:00", "to": "14:00"},
             "fixed_cost_cents": 420000, "vehicle_types": fleet(wid[3:]),
         })
 
@@ -251,8 +274,9 @@ def main():
     used_names = set()
     for k, (ref, street, kind) in enumerate(chosen):
         c = nodes[ref]
+        phase = "" if k < 200 else "二三四五"[k // 200 - 1] + "期"  # 400 names, at most half used per phase
         while True:
-            estate = rng.choice(ESTATE_A) + rng.choice(ESTATE_B)
+            estate = rng.choice(ESTATE_A) + rng.choice(ESTATE_B) + phase
             if estate not in used_names:
                 used_names.add(estate)
                 break
@@ -273,8 +297,8 @@ def main():
         points.append(p)
 
     scenario = {
-        "name": "shanghai-center", "city": "上海 Shanghai", "time_zone": "Asia/Shanghai",
-        "map": "../../maps/shanghai_center.osm.gz", "cutoff": "23:00",
+        "name": args.name, "city": "上海 Shanghai", "time_zone": "Asia/Shanghai",
+        "map": args.map_ref, "cutoff": "23:00",
         "travel": {"circuity": 1.35, "speed_kmh": 22},
         "service": {"fixed_seconds": 240, "per_crate_seconds": 15},
         "stability_penalty_cents": 3000,
@@ -286,8 +310,8 @@ def main():
     # Narrow-lane points are old lane houses (弄堂): smaller communities.
     sizes = [rng.lognormvariate(0, 0.45) * (0.5 if p["max_vehicle"] == "small" else 1) for p in points]
     total = sum(sizes)
-    counts = [max(8, round(ORDERS * s / total)) for s in sizes]
-    counts[-1] += ORDERS - sum(counts)
+    counts = [max(8, round(args.orders * s / total)) for s in sizes]
+    counts[-1] += args.orders - sum(counts)
     popularity = [s[5] for s in SKUS]
     day_before = DELIVERY_DATE - dt.timedelta(days=1)
     tz = dt.timezone(dt.timedelta(hours=8))

@@ -1,4 +1,4 @@
-"""Shared helpers of tools/loadtest, tools/crashtest and tools/benchday (stdlib only).
+"""Shared helpers of tools/loadtest, tools/crashtest, tools/benchday and tools/bench-day (stdlib only).
 
 Every tool talks to a daemon on this machine only: URLs must point at the loopback range
 (127.0.0.0/8, localhost, ::1); anything else is refused.
@@ -83,8 +83,8 @@ class Client:
         self.timeout = timeout
         self.conn = None
 
-    def request(self, method, path, body=None):
-        headers = {"Content-Type": "application/x-ndjson"} if body is not None else {}
+    def request(self, method, path, body=None, content_type="application/x-ndjson"):
+        headers = {"Content-Type": content_type} if body is not None else {}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         for attempt in (0, 1):
