@@ -129,6 +129,7 @@ public struct API: Sendable {
         }
         addConsoleRoutes(to: router)
         addEditRoutes(to: router)
+        addVroomRoutes(to: router)
         return router
     }
 
