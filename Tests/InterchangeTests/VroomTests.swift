@@ -71,7 +71,8 @@ func refusal(_ body: String) -> String? {
 }
 
 @Test func anInfeasibleAnswerIsReportedInfeasible() throws {
-    let body = problem(vehicle: #"{"id": 7, "start_index": 0, "end_index": 0, "capacity": [6]}"#)
+    // Leaves with 2 on board, 4 after job 103, 6 after job 102: 3 above capacity 3.
+    let body = problem(vehicle: #"{"id": 7, "start_index": 0, "end_index": 0, "capacity": [3]}"#)
     let p = try VroomProblem(try VroomInput.decode(Data(body.utf8)))
     let answer = #"{"routes": [{"vehicle": 7, "steps": [{"type": "job", "id": 103}, {"type": "job", "id": 102}, {"type": "job", "id": 999}]}, {"vehicle": 8, "steps": []}]}"#
     let report = try p.check(answer: Data(answer.utf8))
