@@ -38,18 +38,26 @@ extension VroomProblem {
         let e = data.evaluate(r)
         let vehicle = input.vehicles[v]
         let n = places.size
-        let start = vehiclePlace[v]
+        let ends = vehiclePlace[v]
         var travel = 0
         var distance: Int? = places.distances == nil ? nil : 0
-        var prev = start
-        func move(to p: Int) {
-            travel += places.durations[prev * n + p]
-            if let d = places.distances { distance! += d[prev * n + p] }
+        var prev = ends.start
+        // An open start or end travels nothing (VROOM's route then begins or stops at a job).
+        func move(to p: Int?) {
+            if let a = prev, let b = p {
+                travel += places.durations[a * n + b]
+                if let d = places.distances { distance! += d[a * n + b] }
+            }
             prev = p
         }
+        let first = r.clients.first.map { input.jobs[$0] }, last = r.clients.last.map { input.jobs[$0] }
         func depotStep(_ type: String, arrival: Int, service: Int, load: [Int]) -> VroomStep {
-            VroomStep(type: type, location: vehicle.start, locationIndex: vehicle.startIndex, setup: 0, service: service,
-                      waitingTime: 0, load: load, arrival: arrival, duration: travel, distance: distance)
+            var location = vehicle.start, index = vehicle.startIndex
+            if type == "end" { (location, index) = (vehicle.end, vehicle.endIndex) }
+            if type == "start", ends.start == nil { (location, index) = (first?.location, first?.locationIndex) }
+            if type == "end", ends.end == nil { (location, index) = (last?.location, last?.locationIndex) }
+            return VroomStep(type: type, location: location, locationIndex: index, setup: 0, service: service,
+                             waitingTime: 0, load: load, arrival: arrival, duration: travel, distance: distance)
         }
         var totals = VroomTotals(delivery: zeros, pickup: zeros, distance: nil)
         var steps = [depotStep("start", arrival: e.tripStarts.first ?? 0, service: 0, load: e.tripLoads.first ?? zeros)]
@@ -75,7 +83,8 @@ extension VroomProblem {
                                        waitingTime: max(0, x.serviceStart - x.arrival), load: onBoard, arrival: x.arrival,
                                        duration: travel, distance: distance))
             }
-            move(to: start)
+            move(to: ends.end)
+            if k + 1 < r.trips.count { prev = ends.start }
             if k + 1 < r.trips.count {
                 steps.append(depotStep("reload", arrival: e.tripEnds[k], service: data.vehicleTypes[r.vehicleType].reloadDuration,
                                        load: e.tripLoads[k + 1]))

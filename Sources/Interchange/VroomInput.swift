@@ -50,7 +50,7 @@ public struct VroomVehicle: Sendable {
     public var description: String?
     public var start: [Double]?
     public var startIndex: Int?
-    /// Must be the start's place: the core's routes return to their depot.
+    /// nil start or end: an open route (at least one of them is given).
     public var end: [Double]?
     public var endIndex: Int?
     public var capacity: [Int]?

@@ -112,9 +112,6 @@ extension VroomInput {
             maxTasks: try f["max_tasks"]?.integer(in: VroomRanges.maxTasks),
             maxTravelTime: try f["max_travel_time"]?.integer(in: VroomRanges.time),
             maxDistance: try f["max_distance"]?.integer(in: VroomRanges.time), maxTrips: 1, reloadDuration: 0)
-        // A route returns to where it started: no start or another end is an open route.
-        guard f["start"] != nil || f["start_index"] != nil else { throw VroomError.notYet(n.pointer + "/start", "a vehicle without a start is") }
-        guard f["end"] != nil || f["end_index"] != nil else { throw VroomError.notYet(n.pointer + "/end", "a vehicle without an end (open route) is") }
         if let c = f["costs"] {
             let cf = try c.object(known: ["fixed", "per_hour", "per_km", "per_task_hour"])
             if let t = cf["per_task_hour"], try t.integer(in: VroomRanges.ratePerHourOrKm) != 0 { throw VroomError.notYet(t.pointer, "a cost of task time is") }

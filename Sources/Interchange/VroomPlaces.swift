@@ -7,7 +7,7 @@ extension Duration {
 /// Where jobs and vehicles are: rows of the given matrices, or distinct coordinates whose
 /// travel the caller's road map provides.
 extension VroomProblem {
-    static func placesFromIndices(_ input: VroomInput, size: Int) throws(VroomError) -> ([Int], [Int]) {
+    static func placesFromIndices(_ input: VroomInput, size: Int) throws(VroomError) -> ([Int], [VehicleEnds]) {
         var jobs: [Int] = []
         for (k, j) in input.jobs.enumerated() {
             guard let i = j.locationIndex else {
@@ -16,21 +16,23 @@ extension VroomProblem {
             guard i < size else { throw VroomError(pointer: "/jobs/\(k)/location_index", "\(i) is out of range 0...\(size - 1)") }
             jobs.append(i)
         }
-        var vehicles: [Int] = []
+        var vehicles: [VehicleEnds] = []
         for (k, v) in input.vehicles.enumerated() {
-            guard let i = v.startIndex else {
+            if v.start != nil, v.startIndex == nil {
                 throw VroomError(pointer: "/vehicles/\(k)/start_index", "missing (mandatory with custom matrices)")
             }
-            guard i < size else { throw VroomError(pointer: "/vehicles/\(k)/start_index", "\(i) is out of range 0...\(size - 1)") }
-            guard v.endIndex == i else {
-                throw VroomError.notYet("/vehicles/\(k)/end_index", v.endIndex == nil ? "an end without end_index (open or elsewhere) is" : "an end other than the start is")
+            if v.end != nil, v.endIndex == nil {
+                throw VroomError(pointer: "/vehicles/\(k)/end_index", "missing (mandatory with custom matrices)")
             }
-            vehicles.append(i)
+            for (key, i) in [("start_index", v.startIndex), ("end_index", v.endIndex)] {
+                if let i, i >= size { throw VroomError(pointer: "/vehicles/\(k)/\(key)", "\(i) is out of range 0...\(size - 1)") }
+            }
+            vehicles.append(try VehicleEnds(start: v.startIndex, end: v.endIndex, vehicle: v, k))
         }
         return (jobs, vehicles)
     }
 
-    static func placesFromCoordinates(_ input: VroomInput, travel: VroomTravel?) throws(VroomError) -> (VroomMatrices, [Int], [Int], Double) {
+    static func placesFromCoordinates(_ input: VroomInput, travel: VroomTravel?) throws(VroomError) -> (VroomMatrices, [Int], [VehicleEnds], Double) {
         var points: [[Double]] = []
         var index: [[Double]: Int] = [:]
         func place(_ p: [Double]) -> Int {
@@ -39,11 +41,9 @@ extension VroomProblem {
             points.append(p)
             return points.count - 1
         }
-        var vehicles: [Int] = []
+        var vehicles: [VehicleEnds] = []
         for (k, v) in input.vehicles.enumerated() {
-            guard let s = v.start else { throw VroomError(pointer: "/vehicles/\(k)/start", "missing (mandatory without matrices)") }
-            guard v.end == s else { throw VroomError.notYet("/vehicles/\(k)/end", "an end other than the start is") }
-            vehicles.append(place(s))
+            vehicles.append(try VehicleEnds(start: v.start.map(place), end: v.end.map(place), vehicle: v, k))
         }
         var jobs: [Int] = []
         for (k, j) in input.jobs.enumerated() {
@@ -108,10 +108,10 @@ extension VroomProblem {
 
     /// A setup is paid on arrival from another place. Folded into the service time it is exact
     /// only when no other job and no vehicle start shares the job's place.
-    static func checkSetups(_ input: VroomInput, jobPlace: [Int], vehiclePlace: [Int]) throws(VroomError) {
+    static func checkSetups(_ input: VroomInput, jobPlace: [Int], vehiclePlace: [VehicleEnds]) throws(VroomError) {
         var uses: [Int: Int] = [:]
         for p in jobPlace { uses[p, default: 0] += 1 }
-        let starts = Set(vehiclePlace)
+        let starts = Set(vehiclePlace.compactMap(\.start))
         for (k, j) in input.jobs.enumerated() where j.setup > 0 {
             if uses[jobPlace[k]]! > 1 || starts.contains(jobPlace[k]) {
                 throw VroomError.notYet("/jobs/\(k)/setup", "a setup time at a place shared with another job or a vehicle start is")
@@ -143,5 +143,25 @@ extension VroomProblem {
             throw VroomError(pointer: "/jobs", "costs and priorities too large for exact integer penalties (above 2^52)")
         }
         return priorities.map { Int(b * (1 + Int128($0 - low) * step)) }
+    }
+}
+
+/// The places a vehicle leaves from and returns to; nil: VROOM's open start or end (the route
+/// starts at its first job, ends at its last). One depot of the core per distinct pair: its
+/// matrix row is the start, its column the end, an open side costs nothing.
+struct VehicleEnds: Hashable, Sendable {
+    var start: Int?
+    var end: Int?
+
+    init(start: Int?, end: Int?, vehicle v: VroomVehicle, _ k: Int) throws(VroomError) {
+        guard start != nil || end != nil else {
+            throw VroomError(pointer: "/vehicles/\(k)", "a vehicle needs a start or an end")
+        }
+        // Reloads happen where a trip ends and the next begins: one place.
+        if v.maxTrips > 1, start == nil || start != end {
+            throw VroomError.notYet("/vehicles/\(k)/lastmile/max_trips", "several trips of a vehicle whose end is not its start are")
+        }
+        self.start = start
+        self.end = end
     }
 }

@@ -6,7 +6,7 @@ public typealias VroomTravel = @Sendable (_ points: [[Double]]) throws -> VroomM
 
 /// A VROOM input as the core's `ProblemData`, with what it takes to speak VROOM again.
 ///
-/// Depots are the distinct vehicle start places; vehicles with the same start, capacity,
+/// Depots are the distinct (start, end) places of vehicles; vehicles with the same ones, capacity,
 /// skills, costs, shift and trips form one vehicle type. Every job is optional with a penalty
 /// above any route cost, growing with priority (docs/vroom.md, "Priorities").
 public struct VroomProblem: Sendable {
@@ -18,7 +18,7 @@ public struct VroomProblem: Sendable {
     /// Travel between places (matrix rows): jobs and vehicles refer to places.
     let places: VroomMatrices
     let jobPlace: [Int]
-    let vehiclePlace: [Int]
+    let vehiclePlace: [VehicleEnds]
     let costs: VroomCostModel
     /// Time spent asking the road map for travel (VROOM's `computing_times.routing`).
     public let routingSeconds: Double
@@ -30,7 +30,7 @@ public struct VroomProblem: Sendable {
             throw VroomError.notYet("/vehicles/\(k)/profile", "vehicles of several routing profiles are")
         }
         var matricesPointer = "/matrices/" + profile
-        let located: (VroomMatrices, [Int], [Int], Double)
+        let located: (VroomMatrices, [Int], [VehicleEnds], Double)
         if input.matrices.isEmpty {
             located = try Self.placesFromCoordinates(input, travel: travel)
             matricesPointer = "/matrices"
@@ -52,8 +52,8 @@ public struct VroomProblem: Sendable {
         try Self.checkSetups(input, jobPlace: jobPlace, vehiclePlace: vehiclePlace)
 
         // Vehicle types and depots, in order of first appearance.
-        var depotOfPlace: [Int: Int] = [:]
-        var depots: [Depot] = []
+        var depotOfPlace: [VehicleEnds: Int] = [:]
+        var depots: [Depot] = [], depotEnds: [VehicleEnds] = []
         var typeOfKey: [VehicleKey: Int] = [:]
         var types: [VehicleType] = [], members: [[Int]] = [], typeOf: [Int] = [], typeSkills: [Set<Int>] = []
         for (k, v) in input.vehicles.enumerated() {
@@ -62,7 +62,9 @@ public struct VroomProblem: Sendable {
             if let d = depotOfPlace[place] { depot = d } else {
                 depot = depots.count
                 depotOfPlace[place] = depot
-                depots.append(Depot(x: v.start?[0] ?? 0, y: v.start?[1] ?? 0, name: "place \(place)"))
+                depotEnds.append(place)
+                let at = v.start ?? v.end
+                depots.append(Depot(x: at?[0] ?? 0, y: at?[1] ?? 0, name: "vehicle \(v.id)'s depot"))
             }
             let capacity = v.capacity.map { $0.isEmpty ? [Int](repeating: 0, count: dims) : $0 } ?? [Int](repeating: 0, count: dims)
             let key = VehicleKey(depot: depot, capacity: capacity, skills: v.skills, factor: costs.factor[k], fixed: costs.fixed[k],
@@ -97,12 +99,17 @@ public struct VroomProblem: Sendable {
                 required: false, penalty: 0, allowedVehicleTypes: allowed.count == types.count ? nil : allowed,
                 name: "job \(j.id)"))
         }
-        // Location l of the core is place placeOf[l] of the matrices.
-        let placeOf = depots.indices.map { d in depotOfPlace.first { $0.value == d }!.key } + jobPlace
+        // Location l of the core leaves from place from[l] and arrives at place to[l]; nil: open.
+        let from: [Int?] = depotEnds.map(\.start) + jobPlace
+        let to: [Int?] = depotEnds.map(\.end) + jobPlace
         let n = places.size
         let cost = costs.matrix, dur = places.durations
-        let distance = Matrix(size: placeOf.count) { cost[placeOf[$0] * n + placeOf[$1]] }
-        let duration = Matrix(size: placeOf.count) { dur[placeOf[$0] * n + placeOf[$1]] }
+        func entry(_ m: [Int], _ a: Int, _ b: Int) -> Int {
+            guard let i = from[a], let j = to[b] else { return 0 }
+            return m[i * n + j]
+        }
+        let distance = Matrix(size: from.count) { entry(cost, $0, $1) }
+        let duration = Matrix(size: from.count) { entry(dur, $0, $1) }
         do {
             var d = try ProblemData(depots: depots, clients: clients, vehicleTypes: types, distance: distance, duration: duration,
                                     dimensions: dims)

@@ -129,10 +129,9 @@ func refusal(_ body: String) -> String? {
     #expect(refusal(problem(vehicle: #"{\#(v0), "breaks": [{"id": 1}]}"#)) == "/vehicles/0/breaks: breaks are not supported yet")
     #expect(refusal(problem(jobs: #"[{"id": 1, "location_index": 1, "time_windows": [[0, 5], [9, 20]]}]"#))
             == "/jobs/0/time_windows: several time windows per job are not supported yet")
-    #expect(refusal(problem(vehicle: #"{"id": 7, "start_index": 0, "end_index": 1}"#))
-            == "/vehicles/0/end_index: an end other than the start is not supported yet")
-    #expect(refusal(problem(vehicle: #"{"id": 7, "start_index": 0}"#))
-            == "/vehicles/0/end: a vehicle without an end (open route) is not supported yet")
+    #expect(refusal(problem(vehicle: #"{"id": 7, "capacity": [10]}"#)) == "/vehicles/0: a vehicle needs a start or an end")
+    #expect(refusal(problem(vehicle: #"{"id": 7, "start": [1, 2], "capacity": [10]}"#))
+            == "/vehicles/0/start_index: missing (mandatory with custom matrices)")
     #expect(refusal(problem(jobs: #"[{"id": 1, "location_index": 1, "colour": "red"}]"#)) == "/jobs/0/colour: unknown field")
     #expect(refusal(problem(jobs: #"[{"id": 1, "location_index": 1, "priority": 101}]"#)) == "/jobs/0/priority: 101 is out of range 0...100")
     #expect(refusal(problem(vehicle: #"{\#(v0), "max_tasks": 2}"#))
@@ -180,4 +179,29 @@ func refusal(_ body: String) -> String? {
     #expect(a["code"] as? Int == 2)
     #expect(a["error"] as? String == "/vehicles/0/speed_factor: a speed factor other than 1 is not supported yet")
     #expect(try solved("{").keys.contains("error"))
+}
+
+/// VROOM's docs/example_2.json: start 0, end 3; VROOM answers 0 → 1 → 2 → 3, cost 5461.
+@Test func anEndElsewhereAndOpenRoutesAreExact() throws {
+    let m = #"{"car": {"durations": [[0,2104,197,1299],[2103,0,2255,3152],[197,2256,0,1102],[1299,3153,1102,0]]}}"#
+    let jobs = #"[{"id": 1414, "location_index": 1}, {"id": 1515, "location_index": 2}]"#
+    func route(_ vehicle: String) throws -> (cost: Int?, steps: [[String: Any]]) {
+        let a = try solved(problem(jobs: jobs, vehicle: vehicle, matrices: m))
+        let steps = try #require((a["routes"] as? [[String: Any]])?.first?["steps"] as? [[String: Any]])
+        return ((a["summary"] as? [String: Any])?["cost"] as? Int, steps)
+    }
+    let elsewhere = try route(#"{"id": 0, "start_index": 0, "end_index": 3}"#)
+    #expect(elsewhere.cost == 5461)
+    #expect(elsewhere.steps.map { $0["location_index"] as? Int } == [0, 1, 2, 3])
+    #expect(elsewhere.steps.map { $0["arrival"] as? Int } == [0, 2104, 4359, 5461])
+    // No end: the route stops at its last job (0 → 2 → 1: 197 + 2256).
+    let open = try route(#"{"id": 0, "start_index": 0}"#)
+    #expect(open.cost == 2453)
+    #expect(open.steps.map { $0["location_index"] as? Int } == [0, 2, 1, 1])
+    // No start: it begins at its first job (1 → 2 → 3 costs 3357, 2 → 1 → 3 costs 5408).
+    let noStart = try route(#"{"id": 0, "end_index": 3}"#)
+    #expect(noStart.cost == 3357)
+    #expect(noStart.steps.map { $0["location_index"] as? Int } == [1, 1, 2, 3])
+    #expect(refusal(problem(jobs: jobs, vehicle: #"{"id": 0, "start_index": 0, "lastmile": {"max_trips": 2}}"#, matrices: m))
+            == "/vehicles/0/lastmile/max_trips: several trips of a vehicle whose end is not its start are not supported yet")
 }
