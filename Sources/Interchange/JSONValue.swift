@@ -22,18 +22,7 @@ indirect enum JSONValue: Sendable, Decodable {
         else { self = .object(try c.decode([String: JSONValue].self)) }
     }
 
-    static func parse(_ data: Data) throws(VroomError) -> JSONValue {
-        do { return try JSONDecoder().decode(JSONValue.self, from: data) } catch {
-            throw VroomError(pointer: "", "malformed JSON: \(Self.describe(error))")
-        }
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let c) = error {
-            return (c.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? c.debugDescription
-        }
-        return "\(error)"
-    }
+    static func parse(_ data: Data) throws(VroomError) -> JSONValue { try JSONReader.parse(data) }
 
     var kind: String {
         switch self {
@@ -53,6 +42,9 @@ struct Node {
     let pointer: String
 
     func child(_ key: String, _ v: JSONValue) -> Node {
+        guard key.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else {
+            return Node(value: v, pointer: pointer + "/" + key)
+        }
         let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
         return Node(value: v, pointer: pointer + "/" + escaped)
     }
@@ -97,9 +89,15 @@ struct Node {
         return s
     }
 
+    /// Matrix rows are long: the pointer of an entry is built only when it is at fault.
     func integers(in range: ClosedRange<Int>) throws(VroomError) -> [Int] {
+        guard case .array(let items) = value else { throw fail("expected an array, found \(value.kind)") }
         var out: [Int] = []
-        for n in try array() { out.append(try n.integer(in: range)) }
+        out.reserveCapacity(items.count)
+        for (k, item) in items.enumerated() {
+            if case .integer(let n) = item, range.contains(n) { out.append(n); continue }
+            out.append(try child(String(k), item).integer(in: range))
+        }
         return out
     }
 }

@@ -205,3 +205,14 @@ func refusal(_ body: String) -> String? {
     #expect(refusal(problem(jobs: jobs, vehicle: #"{"id": 0, "start_index": 0, "lastmile": {"max_trips": 2}}"#, matrices: m))
             == "/vehicles/0/lastmile/max_trips: several trips of a vehicle whose end is not its start are not supported yet")
 }
+
+@Test func theReaderDecodesEscapesAndNumbers() throws {
+    let body = #"{"jobs": [{"id": 1, "location_index": 0, "description": "a\"b\\c\/d\te\u00e9\ud83d\ude00", "location": [-1.5e0, 2]}], "vehicles": [{"id": 2, "start_index": 0}], "matrices": {"car": {"durations": [[0]]}}}"#
+    let input = try VroomInput.decode(Data(body.utf8))
+    #expect(input.jobs[0].description == "a\"b\\c/d\te\u{e9}\u{1F600}")
+    #expect(input.jobs[0].location == [-1.5, 2])
+    #expect(refusal(#"{"jobs": [1, ]}"#) == "malformed JSON at offset 13: expected a value")
+    #expect(refusal(#"{"jobs": [], "jobs": []}"#) == "malformed JSON at offset 19: duplicate member \"jobs\"")
+    #expect(refusal(problem(matrices: #"{"car": {"durations": [[0, 1], [1, -1]]}}"#))
+            == "/matrices/car/durations/1/1: -1 is out of range 0...4294967295")
+}
