@@ -216,3 +216,26 @@ func refusal(_ body: String) -> String? {
     #expect(refusal(problem(matrices: #"{"car": {"durations": [[0, 1], [1, -1]]}}"#))
             == "/matrices/car/durations/1/1: -1 is out of range 0...4294967295")
 }
+
+@Test func skillsCostsMatrixAndSetupMapExactly() throws {
+    // Job 2 needs skill 1: only vehicle 9 has it. The costs matrix prices travel, not durations.
+    let jobs = #"""
+    [{"id": 1, "location_index": 1, "setup": 7, "service": 5},
+     {"id": 2, "location_index": 3, "skills": [1], "time_windows": [[100, 200]]}]
+    """#
+    let vehicles = #"{"id": 8, "start_index": 0, "end_index": 0}, {"id": 9, "start_index": 0, "end_index": 0, "skills": [1, 4], "costs": {"fixed": 50}}"#
+    let costs = "[[0,1,5,3],[1,0,5,9],[5,5,0,5],[3,9,5,0]]"   // job 1 on vehicle 9 would add 7, alone 2
+    let a = try solved(problem(jobs: jobs, vehicle: vehicles,
+                               matrices: #"{"car": {"durations": \#(durations), "costs": \#(costs)}}"#))
+    let routes = try #require(a["routes"] as? [[String: Any]])
+    #expect(routes.map { $0["vehicle"] as? Int } == [8, 9])
+    #expect(routes.map { $0["cost"] as? Int } == [2, 56])
+    let first = try #require(routes[0]["steps"] as? [[String: Any]])
+    #expect(first[1]["setup"] as? Int == 7)
+    #expect(first[1]["service"] as? Int == 5)
+    #expect(first[2]["arrival"] as? Int == 10 + 7 + 5 + 12)
+    let second = try #require(routes[1]["steps"] as? [[String: Any]])
+    #expect(second[1]["arrival"] as? Int == 100)
+    #expect(second[0]["arrival"] as? Int == 70)
+    #expect((a["summary"] as? [String: Any])?["cost"] as? Int == 58)
+}
