@@ -57,6 +57,8 @@ extension VroomProblem {
                 case let other: violations.append("\(s.pointer)/type: a \"\(other)\" step is not in the problem")
                 }
             }
+            // A reload with no job before it (or two in a row) is no trip.
+            trips = trips.filter { !$0.isEmpty }
             let route = Route(vehicleType: typeOfVehicle[v], trips: trips)
             guard !route.isEmpty else { continue }
             let maxTrips = data.vehicleTypes[route.vehicleType].maxTrips

@@ -239,3 +239,12 @@ func refusal(_ body: String) -> String? {
     #expect(second[0]["arrival"] as? Int == 70)
     #expect((a["summary"] as? [String: Any])?["cost"] as? Int == 58)
 }
+
+@Test func reloadsOfAOneTripVehicleAreViolations() throws {
+    let p = try VroomProblem(try VroomInput.decode(Data(problem().utf8)))
+    let steps = #"[{"type": "start"}, {"type": "reload"}, {"type": "job", "id": 101}, {"type": "reload"}, {"type": "reload"}, {"type": "job", "id": 102}, {"type": "break", "id": 1}]"#
+    let report = try p.check(answer: Data(#"{"routes": [{"vehicle": 7, "steps": \#(steps)}]}"#.utf8))
+    #expect(report.violations == ["/routes/0/steps/6/type: a \"break\" step is not in the problem", "vehicle 7: 2 trips, at most 1"])
+    #expect(report.unassigned == 1)
+    #expect(throws: VroomError.self) { try p.check(answer: Data(#"{"routes": {}}"#.utf8)) }
+}
