@@ -71,7 +71,8 @@ extension VroomInput {
         for key in ["setup_per_type", "service_per_type"] {
             if let x = f[key] { throw VroomError.notYet(x.pointer, "durations per vehicle type are") }
         }
-        if let a = f["amount"] { throw a.fail("the deprecated \"amount\" is not supported: use \"delivery\"") }
+        // VROOM still reads the deprecated `amount` as the delivery when there is no `delivery`.
+        if let a = f["amount"], f["delivery"] != nil { throw a.fail("the deprecated \"amount\" beside \"delivery\" is ambiguous: keep one") }
         var job = VroomJob(
             id: try f.required("id").integer(in: VroomRanges.id),
             description: try f["description"]?.string(),
@@ -79,7 +80,7 @@ extension VroomInput {
             locationIndex: try f["location_index"]?.integer(in: 0...(VroomRanges.matrixSize.upperBound - 1)),
             setup: try f["setup"]?.integer(in: VroomRanges.time) ?? 0,
             service: try f["service"]?.integer(in: VroomRanges.time) ?? 0,
-            delivery: try readAmount(f["delivery"]), pickup: try readAmount(f["pickup"]),
+            delivery: try readAmount(f["delivery"] ?? f["amount"]), pickup: try readAmount(f["pickup"]),
             skills: Set(try f["skills"]?.integers(in: VroomRanges.skill) ?? []),
             priority: try f["priority"]?.integer(in: VroomRanges.priority) ?? 0, timeWindow: nil)
         if let tws = f["time_windows"] {

@@ -123,7 +123,7 @@ func refusal(_ body: String) -> String? {
     #expect(report.cost == (a["summary"] as? [String: Any])?["cost"] as? Int)
 }
 
-@Test func refusedFieldsNameThemselves() {
+@Test func refusedFieldsNameThemselves() throws {
     let v0 = #""id": 7, "start_index": 0, "end_index": 0, "capacity": [10]"#
     #expect(refusal(problem(extra: #", "shipments": [{"pickup": {}, "delivery": {}}]"#)) == "/shipments: shipments are not supported yet")
     #expect(refusal(problem(vehicle: #"{\#(v0), "breaks": [{"id": 1}]}"#)) == "/vehicles/0/breaks: breaks are not supported yet")
@@ -146,6 +146,9 @@ func refusal(_ body: String) -> String? {
             == "/jobs/0/service_per_type: durations per vehicle type are not supported yet")
     #expect(refusal(problem(vehicle: #"{\#(v0), "costs": {"per_task_hour": 10}}"#))
             == "/vehicles/0/costs/per_task_hour: a cost of task time is not supported yet")
+    #expect(refusal(problem(jobs: #"[{"id": 1, "location_index": 1, "amount": [1], "delivery": [1]}]"#))
+            == "/jobs/0/amount: the deprecated \"amount\" beside \"delivery\" is ambiguous: keep one")
+    #expect(try VroomInput.decode(Data(problem(jobs: #"[{"id": 1, "location_index": 1, "amount": [4]}]"#).utf8)).jobs[0].delivery == [4])
     #expect(refusal(problem(jobs: #"[{"id": 1, "location_index": 9}]"#)) == "/jobs/0/location_index: 9 is out of range 0...3")
     #expect(refusal(problem(matrices: #"{"bike": {"durations": [[0]]}}"#)) == "/matrices: no matrices for profile \"car\" of the vehicles")
 }
