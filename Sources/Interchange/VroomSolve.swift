@@ -8,7 +8,9 @@ public enum VroomSolve {
 
     /// Solves a VROOM problem; every failure becomes an answer with VROOM's code and message.
     /// The input's `"lastmile": {"seconds", "seed"}` wins over the arguments; `maxSeconds` caps it.
-    public static func answer(_ body: Data, seconds: Double? = nil, seed: UInt64? = nil, maxSeconds: Double = 3_600,
+    /// `iterations` (the CLI's `--iterations`) replaces the time budget: deterministic for a seed.
+    public static func answer(_ body: Data, seconds: Double? = nil, seed: UInt64? = nil, iterations: Int? = nil,
+                              maxSeconds: Double = 3_600, options: MetaheuristicSolver.Options = .init(),
                               travel: VroomTravel? = nil) -> VroomAnswer {
         let started = ContinuousClock.now
         do {
@@ -17,8 +19,9 @@ public enum VroomSolve {
             let loaded = ContinuousClock.now
             let budget = input.options.seconds ?? seconds ?? defaultSeconds
             guard budget <= maxSeconds else { throw VroomError(pointer: "/lastmile/seconds", "\(budget) is above the limit \(maxSeconds)") }
-            let params = SolveParameters(seed: input.options.seed ?? seed ?? 1, timeLimit: budget)
-            let result = MetaheuristicSolver().solve(problem.data, parameters: params)
+            let params = SolveParameters(seed: input.options.seed ?? seed ?? 1, timeLimit: iterations == nil ? budget : nil,
+                                         maxIterations: iterations)
+            let result = MetaheuristicSolver(options: options).solve(problem.data, parameters: params)
             let solving = (ContinuousClock.now - loaded).inSeconds
             let loading = (loaded - started).inSeconds - problem.routingSeconds
             return problem.answer(result.solution, times: VroomComputingTimes(

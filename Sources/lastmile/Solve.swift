@@ -42,16 +42,16 @@ struct Solve: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try GeneralError.requireInput(instance)
-            guard let format = InstanceFormat(rawValue: format.rawValue) else { return try solveVroom() }
-            let inst: BenchmarkInstance
-            do { inst = try BenchmarkInstance.read(path: instance, format: format) } catch let e as InstanceError {
-                throw InputError(file: e.file, line: e.line, e.reason)
-            }
             var options = MetaheuristicSolver.Options()
             options.setPartitioning = !noPool
             options.strategy = strategy
             if let maxPerturbation { options.maxPerturbation = maxPerturbation }
             if let history { options.historyLength = history }
+            guard let format = InstanceFormat(rawValue: format.rawValue) else { return try solveVroom(options) }
+            let inst: BenchmarkInstance
+            do { inst = try BenchmarkInstance.read(path: instance, format: format) } catch let e as InstanceError {
+                throw InputError(file: e.file, line: e.line, e.reason)
+            }
             if verbose {
                 let scale = inst.scale
                 options.onImprovement = { t, it, c in
@@ -87,9 +87,10 @@ struct Solve: AsyncParsableCommand {
 extension Solve {
     /// VROOM JSON in, the answer JSON out (stdout or --out); an answer with an error code still
     /// prints, then exits 65 (input, routing) or 70 (internal).
-    func solveVroom() throws {
+    func solveVroom(_ options: MetaheuristicSolver.Options) throws {
         guard let body = FileManager.default.contents(atPath: instance) else { throw GeneralError.noSuchFile(instance) }
-        let answer = VroomSolve.answer(body, seconds: seconds, seed: seed, travel: try roadTravel(map: map, mapOptions))
+        let answer = VroomSolve.answer(body, seconds: seconds, seed: seed, iterations: iterations, options: options,
+                                       travel: try roadTravel(map: map, mapOptions))
         var json = VroomSolve.json(answer)
         json.append(0x0A)
         if let out {
