@@ -38,4 +38,22 @@ struct VroomSolveTests {
             #expect(bad.json["error"] as? String == "?seconds: must be a number in 0.01...60, got \"999\"")
         }
     }
+
+    /// Coordinates without matrices: the daemon's own travel (straight lines for this fixture).
+    @Test func coordinatesUseTheDaemonsTravel() async throws {
+        let h = try Harness("vroom-coords")
+        let body = #"""
+        {"jobs": [{"id": 1, "location": [121.45, 31.23]}, {"id": 2, "location": [121.47, 31.25]}],
+         "vehicles": [{"id": 1, "start": [121.43, 31.21], "end": [121.43, 31.21]}]}
+        """#
+        try await h.test { c async throws in
+            let r = try await c.send(.post, "/v1/solve?seconds=0.1", body)
+            #expect(r.status.code == 200)
+            let summary = r.json["summary"] as? [String: Any]
+            #expect((summary?["distance"] as? Int ?? 0) > 0)
+            #expect(summary?["cost"] as? Int == summary?["duration"] as? Int)
+            let steps = (r.json["routes"] as? [[String: Any]])?.first?["steps"] as? [[String: Any]]
+            #expect(steps?.first?["location"] as? [Double] == [121.43, 31.21])
+        }
+    }
 }
