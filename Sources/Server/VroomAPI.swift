@@ -10,6 +10,7 @@ import RoadNetwork
 extension API {
     /// Longest budget a request may ask for (`?seconds=` or the body's `lastmile.seconds`).
     static let maxSolveSeconds = 60.0
+    static let solveSlots = Slots(ProcessInfo.processInfo.activeProcessorCount)
 
     func addVroomRoutes(to router: Router<BasicRequestContext>) {
         router.post("/v1/solve") { r, _ in try await self.solveVroom(r) }
@@ -30,12 +31,15 @@ extension API {
         let bytes = Data(try await body(request))
         let travel = vroomTravel(runner.setup.travel.provider)
         let budget = seconds
-        // The search is CPU-bound for seconds: off the cooperative pool.
+        // The search is CPU-bound for seconds: off the cooperative pool, one per core at a time
+        // (a wall-clock budget shared by more searches than cores only makes each one worse).
+        await Self.solveSlots.acquire()
         let answer = await withCheckedContinuation { (k: CheckedContinuation<VroomAnswer, Never>) in
             DispatchQueue.global().async {
                 k.resume(returning: VroomSolve.answer(bytes, seconds: budget, maxSeconds: Self.maxSolveSeconds, travel: travel))
             }
         }
+        await Self.solveSlots.release()
         return vroomResponse(answer)
     }
 
@@ -60,5 +64,22 @@ public func vroomTravel(_ provider: any TravelTimeProvider) -> VroomTravel {
             throw VroomError(pointer: "", "no road path from point \(k / m.size) to point \(k % m.size) of the coordinates", code: 3)
         }
         return VroomMatrices(size: m.size, durations: m.durations, distances: m.distances, costs: nil)
+    }
+}
+
+/// A counting semaphore for async callers: waiters are resumed in arrival order.
+actor Slots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = max(1, count) }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }
