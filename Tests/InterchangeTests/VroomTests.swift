@@ -251,3 +251,16 @@ func refusal(_ body: String) -> String? {
     #expect(report.unassigned == 1)
     #expect(throws: VroomError.self) { try p.check(answer: Data(#"{"routes": {}}"#.utf8)) }
 }
+
+/// examples/vroom-pickups.json: the README's example reaches its optimum and re-scores to it.
+@Test func theExampleReachesItsOptimum() throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples/vroom-pickups.json")
+    let body = try Data(contentsOf: path)
+    let answer = VroomSolve.json(VroomSolve.answer(body, seconds: 0.2))
+    let a = try #require(JSONSerialization.jsonObject(with: answer) as? [String: Any])
+    #expect((a["summary"] as? [String: Any])?["cost"] as? Int == 67)
+    #expect((a["summary"] as? [String: Any])?["distance"] as? Int == 300 + 110 + 140 + 120)
+    let report = try VroomProblem(try VroomInput.decode(body)).check(answer: answer)
+    #expect(report.feasible && report.cost == 67 && report.distanceM == 670)
+}
