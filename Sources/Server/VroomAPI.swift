@@ -28,7 +28,11 @@ extension API {
             }
             seconds = v
         }
-        let bytes = Data(try await body(request))
+        let bytes: Data
+        do { bytes = Data(try await body(request)) } catch let e as APIError {
+            // A body refused before reading (size, Content-Type, framing): VROOM's shape, the HTTP status kept.
+            return vroomResponse(VroomAnswer(code: 2, error: e.problem.detail), status: HTTPResponse.Status(code: e.problem.status))
+        }
         let travel = vroomTravel(runner.setup.travel.provider)
         let budget = seconds
         // The search is CPU-bound for seconds: off the cooperative pool, one per core at a time
@@ -43,14 +47,15 @@ extension API {
         return vroomResponse(answer)
     }
 
-    func vroomResponse(_ answer: VroomAnswer) -> Response {
+    func vroomResponse(_ answer: VroomAnswer, status: HTTPResponse.Status? = nil) -> Response {
         var data = VroomSolve.json(answer)
         data.append(0x0A)
-        let status: HTTPResponse.Status = switch answer.code {
+        let byCode: HTTPResponse.Status = switch answer.code {
         case 0: .ok
         case 2: .badRequest
         default: .internalServerError
         }
+        let status = status ?? byCode
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 
 /// `POST /v1/solve`: VROOM JSON in, vroom-express's answer out.
@@ -36,6 +37,11 @@ struct VroomSolveTests {
             let bad = try await c.send(.post, "/v1/solve?seconds=999", Self.body)
             #expect(bad.status.code == 400)
             #expect(bad.json["error"] as? String == "?seconds: must be a number in 0.01...60, got \"999\"")
+            let form = try await c.execute(uri: "/v1/solve", method: .post,
+                                           headers: [.authorization: "Bearer \(token)", .contentType: "application/x-www-form-urlencoded"],
+                                           body: ByteBuffer(string: Self.body))
+            #expect(form.status.code == 415)
+            #expect((form.json["error"] as? String)?.hasPrefix("Content-Type") == true)
         }
     }
 
