@@ -47,6 +47,8 @@ let package = Package(
         ),
         .target(name: "Routing", dependencies: ["GLPK"], swiftSettings: routingSettings),
         .target(name: "Allocation", dependencies: ["GLPK"], swiftSettings: solver),
+        // VROOM JSON in and out, and the checker of VROOM-shaped answers (docs/vroom.md).
+        .target(name: "Interchange", dependencies: ["Routing"], swiftSettings: strict),
         .target(name: "AllocationBench", dependencies: ["Allocation"], swiftSettings: strict),
         // Benchmark runner behind `lastmile bench` and tools/bench (no domain imports).
         .target(name: "Benchmarks", dependencies: ["Routing"], swiftSettings: strict),
@@ -65,7 +67,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Planning", "Store", "Console", "RoadNetwork",
+                "Planning", "Store", "Console", "RoadNetwork", "Interchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,7 +83,7 @@ let package = Package(
             name: "lastmile",
             dependencies: [
                 "Planning", "PlanCheck", "Routing", "Allocation", "AllocationBench", "RoadNetwork", "Server",
-                "Simulation", "Store", "Benchmarks",
+                "Simulation", "Store", "Benchmarks", "Interchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,6 +93,7 @@ let package = Package(
         .testTarget(name: "GLPKTests", dependencies: ["GLPK"], swiftSettings: strict),
         .testTarget(name: "RoadNetworkTests", dependencies: ["RoadNetwork"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "GLPK"], swiftSettings: strict),
+        .testTarget(name: "InterchangeTests", dependencies: ["Interchange", "Routing"], swiftSettings: strict),
         .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "Routing"], swiftSettings: strict),
         .testTarget(name: "AllocationTests", dependencies: ["Allocation", "GLPK", "Routing"], swiftSettings: strict),
         .testTarget(

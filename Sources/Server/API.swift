@@ -130,6 +130,7 @@ public struct API: Sendable {
         }
         addConsoleRoutes(to: router)
         addEditRoutes(to: router)
+        addVroomRoutes(to: router)
         return router
     }
 

@@ -19,6 +19,7 @@ struct Lastmile: AsyncParsableCommand {
             SimulateCommand.self,
             ServeCommand.self,
             Solve.self,
+            CheckVroomCommand.self,
             BenchCommand.self,
             OrdersCommand.self,
             PlanJobCommand.self,

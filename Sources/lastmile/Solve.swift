@@ -1,22 +1,30 @@
 import ArgumentParser
 import Foundation
+import Interchange
 import Planning
 import Routing
+import Server
 
-extension InstanceFormat: ExpressibleByArgument {}
+/// The instance formats of `lastmile solve`: the benchmark readers, and VROOM JSON.
+enum SolveFormat: String, ExpressibleByArgument, CaseIterable {
+    case vrplib, solomon, cordeau, vroom
+}
 extension MetaheuristicSolver.Strategy: ExpressibleByArgument {}
 
 /// `lastmile solve`: one benchmark instance, one thread, a wall-clock budget and a seed.
 struct Solve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Solve a VRPLIB, Solomon or Cordeau instance (iterated local search by default, or the hybrid genetic search).")
+        abstract: "Solve a VRPLIB, Solomon, Cordeau or VROOM JSON instance (iterated local search by default, or the hybrid genetic search).",
+        discussion: "--format vroom prints VROOM's answer JSON (docs/vroom.md); coordinates without matrices need --map.")
 
     @Argument(help: "Instance file.") var instance: String
-    @Option(help: "vrplib | solomon | cordeau") var format: InstanceFormat = .vrplib
+    @Option(help: "vrplib | solomon | cordeau | vroom") var format: SolveFormat = .vrplib
     @Option(parsing: .unconditional, help: "Wall-clock budget in seconds.") var seconds: Double = 10
     @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(parsing: .unconditional, help: "Stop after this many iterations instead (deterministic for a seed).") var iterations: Int?
-    @Option(help: "Write the solution in CVRPLIB .sol form to this file.") var out: String?
+    @Option(help: "Write the solution in CVRPLIB .sol form (VROOM answer JSON with --format vroom) to this file.") var out: String?
+    @Option(help: "--format vroom: OSM map for travel between coordinates when the input has no matrices.") var map: String?
+    @OptionGroup var mapOptions: MapOptions
     @Flag(help: "Print each improvement as it is found.") var verbose = false
     @Flag(help: "Do not recombine the route pool with GLPK.") var noPool = false
     @Option(help: "iterated | genetic | automatic (the solver's choice: iterated).") var strategy: MetaheuristicSolver.Strategy = .automatic
@@ -34,15 +42,16 @@ struct Solve: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             try GeneralError.requireInput(instance)
-            let inst: BenchmarkInstance
-            do { inst = try BenchmarkInstance.read(path: instance, format: format) } catch let e as InstanceError {
-                throw InputError(file: e.file, line: e.line, e.reason)
-            }
             var options = MetaheuristicSolver.Options()
             options.setPartitioning = !noPool
             options.strategy = strategy
             if let maxPerturbation { options.maxPerturbation = maxPerturbation }
             if let history { options.historyLength = history }
+            guard let format = InstanceFormat(rawValue: format.rawValue) else { return try solveVroom(options) }
+            let inst: BenchmarkInstance
+            do { inst = try BenchmarkInstance.read(path: instance, format: format) } catch let e as InstanceError {
+                throw InputError(file: e.file, line: e.line, e.reason)
+            }
             if verbose {
                 let scale = inst.scale
                 options.onImprovement = { t, it, c in
@@ -72,5 +81,28 @@ struct Solve: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension Solve {
+    /// VROOM JSON in, the answer JSON out (stdout or --out); an answer with an error code still
+    /// prints, then exits 65 (input, routing) or 70 (internal).
+    func solveVroom(_ options: MetaheuristicSolver.Options) throws {
+        guard let body = FileManager.default.contents(atPath: instance) else { throw GeneralError.noSuchFile(instance) }
+        let answer = VroomSolve.answer(body, seconds: seconds, seed: seed, iterations: iterations, options: options,
+                                       travel: try roadTravel(map: map, mapOptions))
+        var json = VroomSolve.json(answer)
+        json.append(0x0A)
+        if let out {
+            do {
+                try createParentDirectory(of: out)
+                try json.write(to: URL(fileURLWithPath: out))
+            } catch {
+                throw GeneralError(.output, "\(out): \(error.localizedDescription)")
+            }
+        } else {
+            FileHandle.standardOutput.write(json)
+        }
+        if answer.code != 0 { throw GeneralError(answer.code == 1 ? .internal : .input, "\(instance): \(answer.error ?? "")") }
     }
 }

@@ -1,0 +1,86 @@
+/// VROOM's travel cost as the core's one matrix times a per-vehicle integer factor, exactly.
+///
+/// VROOM prices a route at `fixed + round(per_hour·travel_s/3600 + per_km·distance_m/1000)`
+/// (rounded once per route), or `fixed + Σ costs[i][j]` with a custom cost matrix. In units of
+/// 1/3 600 000 a cost unit every arc is an integer: `per_hour·1000·duration_s +
+/// per_km·3600·distance_m`. The core has one matrix for all vehicle types, so every vehicle's
+/// (per_hour, per_km) must be an integer multiple of one base pair; common factors are then
+/// divided out so that plain inputs (per_hour 3600) cost exactly their travel seconds.
+struct VroomCostModel: Sendable {
+    /// Place × place arc costs, row-major, in the internal unit.
+    var matrix: [Int]
+    /// Per vehicle (input order): multiplier of `matrix`, and the fixed cost in the internal unit.
+    var factor: [Int]
+    var fixed: [Int]
+    /// The fixed costs as given, in VROOM units.
+    var userFixed: [Int]
+    /// One internal unit is `num/den` VROOM cost units.
+    var num: Int
+    var den: Int
+
+    /// VROOM's cost of a route: fixed cost plus the travel cost rounded to the nearest unit.
+    func vroomCost(vehicle v: Int, travel: Int) -> Int {
+        let user = (Int128(travel) * Int128(num) * 2 + Int128(den)) / (Int128(den) * 2)
+        return userFixed[v] + Int(user)
+    }
+
+    static let perUnit = 3_600_000
+
+    static func build(_ vehicles: [VroomVehicle], durations: [Int], distances: [Int]?, costs: [Int]?,
+                      matricesPointer: String) throws(VroomError) -> VroomCostModel {
+        if let costs {
+            for (k, v) in vehicles.enumerated() where v.costs.perHour != 3600 || v.costs.perKm != 0 {
+                throw VroomError(pointer: "/vehicles/\(k)/costs",
+                                 "per_hour or per_km together with a custom costs matrix is inconsistent (VROOM refuses it too)")
+            }
+            return VroomCostModel(matrix: costs, factor: vehicles.map { _ in 1 }, fixed: vehicles.map(\.costs.fixed),
+                                  userFixed: vehicles.map(\.costs.fixed), num: 1, den: 1)
+        }
+        if distances == nil, let k = vehicles.firstIndex(where: { $0.costs.perKm > 0 }) {
+            throw VroomError(pointer: matricesPointer + "/distances", "missing, and /vehicles/\(k)/costs/per_km needs distances")
+        }
+        // The base pair: the first non-zero one, divided by its gcd.
+        var h0 = 1, k0 = 0
+        if let v = vehicles.first(where: { $0.costs.perHour != 0 || $0.costs.perKm != 0 }) {
+            let g = gcd(v.costs.perHour, v.costs.perKm)
+            h0 = v.costs.perHour / g
+            k0 = v.costs.perKm / g
+        }
+        var factor: [Int] = []
+        for (k, v) in vehicles.enumerated() {
+            let f = h0 > 0 ? v.costs.perHour / h0 : v.costs.perKm / k0
+            guard f * h0 == v.costs.perHour, f * k0 == v.costs.perKm else {
+                throw VroomError.notYet("/vehicles/\(k)/costs", "per_hour and per_km in another ratio than the other vehicles' (the core has one cost matrix) are")
+            }
+            factor.append(f)
+        }
+        var raw = [Int](repeating: 0, count: durations.count)
+        var g1 = 0
+        for i in raw.indices {
+            let c = Int128(h0) * 1000 * Int128(durations[i]) + Int128(k0) * 3600 * Int128(distances?[i] ?? 0)
+            guard c < Int128(1) << 52 else { throw VroomError(pointer: "/vehicles/0/costs", "costs × matrix entries exceed 2^52") }
+            raw[i] = Int(c)
+            g1 = gcd(g1, raw[i])
+        }
+        g1 = max(g1, 1)
+        var g2 = perUnit
+        var scaled: [Int] = []
+        for f in factor {
+            let (fs, overflow) = f.multipliedReportingOverflow(by: g1)
+            guard !overflow, fs < 1 << 52 else { throw VroomError(pointer: "/vehicles/0/costs", "costs × matrix entries exceed 2^52") }
+            scaled.append(fs)
+            g2 = gcd(g2, fs)
+        }
+        for v in vehicles { g2 = gcd(g2, v.costs.fixed * perUnit) }
+        // g2 divides perUnit: one internal unit is g2/perUnit VROOM units.
+        return VroomCostModel(matrix: raw.map { $0 / g1 }, factor: scaled.map { $0 / g2 },
+                              fixed: vehicles.map { $0.costs.fixed * perUnit / g2 }, userFixed: vehicles.map(\.costs.fixed),
+                              num: 1, den: perUnit / g2)
+    }
+}
+
+func gcd(_ a: Int, _ b: Int) -> Int {
+    var a = abs(a), b = abs(b)
+    while b != 0 { (a, b) = (b, a % b) }
+    return a
+}
