@@ -14,13 +14,12 @@ struct VroomCostModel: Sendable {
     var fixed: [Int]
     /// The fixed costs as given, in VROOM units.
     var userFixed: [Int]
-    /// One internal unit is `num/den` VROOM cost units.
-    var num: Int
+    /// One internal unit is 1/`den` VROOM cost unit.
     var den: Int
 
     /// VROOM's cost of a route: fixed cost plus the travel cost rounded to the nearest unit.
     func vroomCost(vehicle v: Int, travel: Int) -> Int {
-        let user = (Int128(travel) * Int128(num) * 2 + Int128(den)) / (Int128(den) * 2)
+        let user = (Int128(travel) * 2 + Int128(den)) / (Int128(den) * 2)
         return userFixed[v] + Int(user)
     }
 
@@ -34,7 +33,7 @@ struct VroomCostModel: Sendable {
                                  "per_hour or per_km together with a custom costs matrix is inconsistent (VROOM refuses it too)")
             }
             return VroomCostModel(matrix: costs, factor: vehicles.map { _ in 1 }, fixed: vehicles.map(\.costs.fixed),
-                                  userFixed: vehicles.map(\.costs.fixed), num: 1, den: 1)
+                                  userFixed: vehicles.map(\.costs.fixed), den: 1)
         }
         if distances == nil, let k = vehicles.firstIndex(where: { $0.costs.perKm > 0 }) {
             throw VroomError(pointer: matricesPointer + "/distances", "missing, and /vehicles/\(k)/costs/per_km needs distances")
@@ -75,7 +74,7 @@ struct VroomCostModel: Sendable {
         // g2 divides perUnit: one internal unit is g2/perUnit VROOM units.
         return VroomCostModel(matrix: raw.map { $0 / g1 }, factor: scaled.map { $0 / g2 },
                               fixed: vehicles.map { $0.costs.fixed * perUnit / g2 }, userFixed: vehicles.map(\.costs.fixed),
-                              num: 1, den: perUnit / g2)
+                              den: perUnit / g2)
     }
 }
 
