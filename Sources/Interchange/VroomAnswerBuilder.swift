@@ -93,7 +93,7 @@ extension VroomProblem {
         steps.append(depotStep("end", arrival: e.tripEnds.last ?? 0, service: 0, load: onBoard))
         totals.duration = travel
         totals.distance = distance
-        totals.cost = costs.vroomCost(vehicle: v, travel: e.distance * data.vehicleTypes[r.vehicleType].distanceCost)
+        totals.cost = costs.vroomCost(vehicle: v, e, type: data.vehicleTypes[r.vehicleType])
         return VroomRoute(vehicle: vehicle.id, description: vehicle.description, totals: totals, steps: steps)
     }
 }

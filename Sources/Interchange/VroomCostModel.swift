@@ -1,3 +1,5 @@
+import Routing
+
 /// VROOM's travel cost as the core's one matrix times a per-vehicle integer factor, exactly.
 ///
 /// VROOM prices a route at `fixed + round(per_hour·travel_s/3600 + per_km·distance_m/1000)`
@@ -16,6 +18,10 @@ struct VroomCostModel: Sendable {
     var userFixed: [Int]
     /// One internal unit is 1/`den` VROOM cost unit.
     var den: Int
+    /// `per_hour_on: "route"`: `matrix` is the distances, `factor` the per-metre cost and
+    /// `durationFactor` the per-second cost of the route's duration (`VroomVehicle.hourlyOnRoute`).
+    var hourlyOnRoute = false
+    var durationFactor: [Int] = []
 
     /// VROOM's cost of a route: fixed cost plus the travel cost rounded to the nearest unit.
     func vroomCost(vehicle v: Int, travel: Int) -> Int {
@@ -23,10 +29,33 @@ struct VroomCostModel: Sendable {
         return userFixed[v] + Int(user)
     }
 
+    /// The cost of an evaluated route of vehicle `v` (of core type `type`).
+    func vroomCost(vehicle v: Int, _ e: RouteEvaluation, type: VehicleType) -> Int {
+        vroomCost(vehicle: v, travel: e.distance * type.distanceCost + (hourlyOnRoute ? e.duration * type.durationCost : 0))
+    }
+
+    /// Per-km and per-hour costs as the planner prices them, each vehicle its own.
+    static func onRoute(_ vehicles: [VroomVehicle], distances: [Int]?, costs: [Int]?,
+                        matricesPointer: String) throws(VroomError) -> VroomCostModel {
+        if let k = vehicles.firstIndex(where: { !$0.hourlyOnRoute }) {
+            throw VroomError(pointer: "/vehicles/\(k)/lastmile/per_hour_on", "must be \"route\" like the other vehicles'")
+        }
+        guard costs == nil else { throw VroomError(pointer: matricesPointer + "/costs", "a costs matrix does not go with per_hour_on \"route\"") }
+        guard let distances else { throw VroomError(pointer: matricesPointer + "/distances", "missing, and per_hour_on \"route\" needs distances") }
+        var model = VroomCostModel(matrix: distances, factor: vehicles.map { $0.costs.perKm * 3600 },
+                                   fixed: vehicles.map { $0.costs.fixed * perUnit }, userFixed: vehicles.map(\.costs.fixed), den: perUnit)
+        model.hourlyOnRoute = true
+        model.durationFactor = vehicles.map { $0.costs.perHour * 1000 }
+        return model
+    }
+
     static let perUnit = 3_600_000
 
     static func build(_ vehicles: [VroomVehicle], durations: [Int], distances: [Int]?, costs: [Int]?,
                       matricesPointer: String) throws(VroomError) -> VroomCostModel {
+        if vehicles.contains(where: \.hourlyOnRoute) {
+            return try onRoute(vehicles, distances: distances, costs: costs, matricesPointer: matricesPointer)
+        }
         if let costs {
             for (k, v) in vehicles.enumerated() where v.costs.perHour != 3600 || v.costs.perKm != 0 {
                 throw VroomError(pointer: "/vehicles/\(k)/costs",

@@ -63,6 +63,10 @@ public struct VroomVehicle: Sendable {
     /// Our extension `"lastmile": {"max_trips": N, "reload_s": S}` (VROOM ignores unknown keys).
     public var maxTrips: Int
     public var reloadDuration: Int
+    /// Extension `"per_hour_on": "route"`: `per_hour` prices the route's whole duration (first
+    /// departure to last return, service, waiting and reloads included) as Lastmile's planner
+    /// does, not VROOM's travel time; then each vehicle may have its own per_hour/per_km ratio.
+    public var hourlyOnRoute = false
 }
 
 /// VROOM's `costs` object; `per_hour` defaults to 3600 (cost = travel seconds).

@@ -121,7 +121,14 @@ extension VroomInput {
             v.costs.perKm = try cf["per_km"]?.integer(in: VroomRanges.ratePerHourOrKm) ?? 0
         }
         if let x = f["lastmile"] {
-            let xf = try x.object(known: ["max_trips", "reload_s"])
+            let xf = try x.object(known: ["max_trips", "reload_s", "per_hour_on"])
+            if let on = xf["per_hour_on"] {
+                let mode = try on.string()
+                guard mode == "route" || mode == "travel" else {
+                    throw VroomError(pointer: on.pointer, "must be \"route\" or \"travel\", got \"\(mode)\"")
+                }
+                v.hourlyOnRoute = mode == "route"
+            }
             v.maxTrips = try xf["max_trips"]?.integer(in: VroomRanges.maxTrips) ?? 1
             v.reloadDuration = try xf["reload_s"]?.integer(in: VroomRanges.reload) ?? 0
         }

@@ -123,6 +123,21 @@ extension VroomProblem {
     /// any set of routes. So serving more priority always wins, then serving more jobs, then
     /// cost: VROOM's order. When that exceeds 2^52 (exact doubles in the search), the priority
     /// step shrinks to (U + 1)·(1 + p − p_min); beyond that the problem is refused.
+    /// per_hour_on "route": no route of type t lasts longer than its shift, nor longer than every
+    /// client and every trip's depot visit at their farthest, plus waiting up to the latest window.
+    static func routeDurationBound(_ d: ProblemData, _ t: VehicleType) -> Int {
+        let n = d.locationCount
+        func farthest(_ i: Int) -> Int { (0..<n).reduce(0) { max($0, d.duration[i, $1]) } }
+        var bound = Int128(t.maxTrips) * Int128(farthest(d.location(ofDepot: t.depot)) + t.reloadDuration)
+        var latest = 0
+        for c in d.clients.indices {
+            bound += Int128(farthest(d.location(ofClient: c)) + d.clients[c].serviceDuration)
+            if d.clients[c].latest < Int.max / 8 { latest = max(latest, d.clients[c].latest) }
+        }
+        bound += Int128(latest)
+        return Int(min(bound, Int128(min(t.maxDuration, t.shiftEnd - t.shiftStart))))
+    }
+
     static func penalties(_ d: ProblemData, priorities: [Int]) throws(VroomError) -> [Int] {
         let n = d.locationCount
         var rowMax = [Int](repeating: 0, count: n)
@@ -132,6 +147,7 @@ extension VroomProblem {
         for c in d.clients.indices { u += factor * Int128(rowMax[d.location(ofClient: c)]) }
         for t in d.vehicleTypes {
             u += Int128(t.count) * (Int128(t.fixedCost) + factor * Int128(t.maxTrips) * Int128(rowMax[d.location(ofDepot: t.depot)]))
+            if t.durationCost > 0 { u += Int128(t.count) * Int128(t.durationCost) * Int128(routeDurationBound(d, t)) }
         }
         let limit = Int128(1) << 52
         let low = priorities.min() ?? 0

@@ -67,7 +67,9 @@ public struct VroomProblem: Sendable {
                 depots.append(Depot(x: at?[0] ?? 0, y: at?[1] ?? 0, name: "vehicle \(v.id)'s depot"))
             }
             let capacity = v.capacity.map { $0.isEmpty ? [Int](repeating: 0, count: dims) : $0 } ?? [Int](repeating: 0, count: dims)
-            let key = VehicleKey(depot: depot, capacity: capacity, skills: v.skills, factor: costs.factor[k], fixed: costs.fixed[k],
+            let hourly = costs.hourlyOnRoute ? costs.durationFactor[k] : 0
+            let key = VehicleKey(depot: depot, capacity: capacity, skills: v.skills, factor: costs.factor[k], hourly: hourly,
+                                 fixed: costs.fixed[k],
                                  window: v.timeWindow, maxTrips: v.maxTrips, reload: v.reloadDuration)
             if let t = typeOfKey[key] {
                 types[t].count += 1
@@ -80,7 +82,7 @@ public struct VroomProblem: Sendable {
             members.append([k])
             typeSkills.append(v.skills)
             types.append(VehicleType(count: 1, capacity: capacity, depot: depot, fixedCost: costs.fixed[k],
-                                     distanceCost: costs.factor[k], durationCost: 0,
+                                     distanceCost: costs.factor[k], durationCost: hourly,
                                      shiftStart: v.timeWindow?.lowerBound ?? 0, shiftEnd: v.timeWindow?.upperBound ?? .max / 4,
                                      maxTrips: v.maxTrips, reloadDuration: v.reloadDuration, name: "vehicle \(v.id)"))
         }
@@ -131,6 +133,7 @@ public struct VroomProblem: Sendable {
         var capacity: [Int]
         var skills: Set<Int>
         var factor: Int
+        var hourly: Int
         var fixed: Int
         var window: ClosedRange<Int>?
         var maxTrips: Int

@@ -16,8 +16,9 @@ public struct WarehouseProblem: Sendable {
 /// with crate returns, [empties, grams] picked up; times are seconds after local midnight of the
 /// delivery day, distances metres, money cents.
 public enum ProblemExport {
-    /// VROOM's JSON input (its docs/API.md), with the multi-trip vans in a `lastmile` field VROOM
-    /// ignores: `{"max_trips", "reload_s"}`. Pickup points' van class limits are skills: a job
+    /// VROOM's JSON input (its docs/API.md), with what VROOM cannot say in a `lastmile` field it
+    /// ignores: `{"max_trips", "reload_s", "per_hour_on": "route"}` (multi-trip vans, and the
+    /// hourly cost on the whole route as the planner prices it, not on travel time only). Pickup points' van class limits are skills: a job
     /// needs the skill of its largest class, a van has the skills of every class at least its own.
     public static func vroomJSON(_ p: WarehouseProblem) throws -> Data {
         let d = p.data
@@ -36,10 +37,10 @@ public enum ProblemExport {
                     skills: skills, time_window: [max(vt.shiftStart, depot.earliest), min(vt.shiftEnd, depot.latest)],
                     costs: VroomCosts(fixed: vt.fixedCost / DailyPlanner.costScale, per_hour: vt.durationCost / 1000,
                                       per_km: vt.distanceCost / 3600),
-                    lastmile: VroomExtension(max_trips: vt.maxTrips, reload_s: vt.reloadDuration)))
+                    lastmile: VroomExtension(max_trips: vt.maxTrips, reload_s: vt.reloadDuration, per_hour_on: "route")))
             }
         }
-        let input = VroomInput(description: p.warehouseId, jobs: jobs, vehicles: vehicles,
+        let input = VroomInput(jobs: jobs, vehicles: vehicles,
                                matrices: ["car": VroomMatrices(durations: rows(d.duration), distances: rows(d.distance))])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -117,7 +118,6 @@ public enum ProblemExport {
 
 // VROOM's field names, as its API spells them.
 private struct VroomInput: Encodable {
-    var description: String
     var jobs: [VroomJob]
     var vehicles: [VroomVehicle]
     var matrices: [String: VroomMatrices]
@@ -156,6 +156,7 @@ private struct VroomCosts: Encodable {
 private struct VroomExtension: Encodable {
     var max_trips: Int
     var reload_s: Int
+    var per_hour_on: String
 }
 
 private struct VroomMatrices: Encodable {

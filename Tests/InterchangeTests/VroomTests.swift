@@ -153,6 +153,25 @@ func refusal(_ body: String) -> String? {
     #expect(refusal(problem(matrices: #"{"bike": {"durations": [[0]]}}"#)) == "/matrices: no matrices for profile \"car\" of the vehicles")
 }
 
+/// `"lastmile": {"per_hour_on": "route"}`: per_hour prices the whole route (service included), as
+/// the planner does; then each vehicle may have its own per_hour/per_km ratio.
+@Test func hourlyCostOnTheWholeRouteIsExact() throws {
+    let distances = "[[0,100,200,300],[120,0,150,250],[220,140,0,120],[351,270,110,0]]"
+    let route = #""lastmile": {"per_hour_on": "route"}"#
+    let body = problem(
+        vehicle: #"{"id": 7, "start_index": 0, "end_index": 0, "capacity": [10], "costs": {"fixed": 100, "per_km": 500}, \#(route)}, "#
+            + #"{"id": 8, "start_index": 0, "end_index": 0, "capacity": [10], "costs": {"per_hour": 7200, "per_km": 1}, \#(route)}"#,
+        matrices: #"{"car": {"durations": \#(durations), "distances": \#(distances)}}"#)
+    let p = try VroomProblem(try VroomInput.decode(Data(body.utf8)))
+    // 0 → 1 → 2 → 3 → 0: 72 s of travel + 15 s of service = 87 s, 721 m: 100 + 87 + 360.5 → 548.
+    let answer = #"{"routes": [{"vehicle": 7, "steps": [{"type": "start"}, {"type": "job", "id": 101}, {"type": "job", "id": 102}, {"type": "job", "id": 103}, {"type": "end"}]}]}"#
+    let report = try p.check(answer: Data(answer.utf8))
+    #expect(report == VroomCheckReport(cost: 548, vehiclesUsed: 1, distanceM: 721, durationS: 72, lateStops: 0, unassigned: 0,
+                                       feasible: true, violations: []))
+    let mixed = body.replacingOccurrences(of: #""per_km": 1}, \#(route)}"#, with: #""per_km": 1}}"#)
+    #expect(refusal(mixed) == #"/vehicles/1/lastmile/per_hour_on: must be "route" like the other vehicles'"#)
+}
+
 @Test func vehiclesWithCostsInAnotherRatioAreRefused() {
     let body = #"""
     {"jobs": [], "matrices": {"car": {"durations": [[0]], "distances": [[0]]}},

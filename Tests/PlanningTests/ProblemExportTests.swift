@@ -39,7 +39,9 @@ import Testing
             let type = try #require(Fixture.scenario().warehouses.flatMap(\.vehicleTypes).first { $0.id + "-1" == van["description"] as? String })
             let costs = try #require(van["costs"] as? [String: Int])
             #expect(costs == ["fixed": type.costPerDayCents, "per_hour": type.costPerHourCents, "per_km": type.costPerKmCents])
-            #expect((van["lastmile"] as? [String: Int]) == ["max_trips": type.maxTrips, "reload_s": type.reloadMinutes * 60])
+            let ext = try #require(van["lastmile"] as? [String: Any])
+            #expect(ext["max_trips"] as? Int == type.maxTrips && ext["reload_s"] as? Int == type.reloadMinutes * 60)
+            #expect(ext["per_hour_on"] as? String == "route")
         }
     }
 
