@@ -272,6 +272,7 @@ struct LocalSearch<Trip: TripLoad> {
             if swapStar && useSwapStar && !sd.hasMultiTrip && swapStarPass() { improved = true }
             if (sd.hasOptional || !unrouted.isEmpty) && insertionPass() { improved = true }
             if sd.hasMultiTrip && reloadPass() { improved = true }
+            if sd.hasMultiTrip && tripRelocatePass() { improved = true }
         }
     }
 
