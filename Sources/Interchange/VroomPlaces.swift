@@ -125,13 +125,11 @@ extension VroomProblem {
     /// step shrinks to (U + 1)·(1 + p − p_min); beyond that the problem is refused.
     /// per_hour_on "route": no route of type t lasts longer than its shift, nor longer than every
     /// client and every trip's depot visit at their farthest, plus waiting up to the latest window.
-    static func routeDurationBound(_ d: ProblemData, _ t: VehicleType) -> Int {
-        let n = d.locationCount
-        func farthest(_ i: Int) -> Int { (0..<n).reduce(0) { max($0, d.duration[i, $1]) } }
-        var bound = Int128(t.maxTrips) * Int128(farthest(d.location(ofDepot: t.depot)) + t.reloadDuration)
+    static func routeDurationBound(_ d: ProblemData, _ t: VehicleType, farthest: [Int]) -> Int {
+        var bound = Int128(t.maxTrips) * Int128(farthest[d.location(ofDepot: t.depot)] + t.reloadDuration)
         var latest = 0
         for c in d.clients.indices {
-            bound += Int128(farthest(d.location(ofClient: c)) + d.clients[c].serviceDuration)
+            bound += Int128(farthest[d.location(ofClient: c)] + d.clients[c].serviceDuration)
             if d.clients[c].latest < Int.max / 8 { latest = max(latest, d.clients[c].latest) }
         }
         bound += Int128(latest)
@@ -143,11 +141,14 @@ extension VroomProblem {
         var rowMax = [Int](repeating: 0, count: n)
         for i in 0..<n { for j in 0..<n { rowMax[i] = max(rowMax[i], d.distance[i, j]) } }
         var u = Int128(0)
+        // Per location, the longest travel from it; only per_hour_on "route" needs it.
+        let farthest = d.vehicleTypes.contains { $0.durationCost > 0 }
+            ? (0..<n).map { i in (0..<n).reduce(0) { max($0, d.duration[i, $1]) } } : []
         let factor = Int128(d.vehicleTypes.map(\.distanceCost).max() ?? 0)
         for c in d.clients.indices { u += factor * Int128(rowMax[d.location(ofClient: c)]) }
         for t in d.vehicleTypes {
             u += Int128(t.count) * (Int128(t.fixedCost) + factor * Int128(t.maxTrips) * Int128(rowMax[d.location(ofDepot: t.depot)]))
-            if t.durationCost > 0 { u += Int128(t.count) * Int128(t.durationCost) * Int128(routeDurationBound(d, t)) }
+            if t.durationCost > 0 { u += Int128(t.count) * Int128(t.durationCost) * Int128(routeDurationBound(d, t, farthest: farthest)) }
         }
         let limit = Int128(1) << 52
         let low = priorities.min() ?? 0

@@ -10,7 +10,7 @@ enum GeneticSearch {
             run.sinceImprovement += 1
             let a = run.population.select(&run.rng), b = run.population.select(&run.rng)
             let child = orderCrossover(a.giant, b.giant, &run.rng, locations: run.sd.locations)
-            run.educate(run.splitter.split(child, run.weights), unrouted: [])
+            run.educate(run.splitter.split(child, run.weights, load: Trip.self), unrouted: [])
 
             if run.iteration % 100 == 0 {
                 run.adaptPenalties(target: run.options.targetFeasible, up: 1.2, down: 0.85)

@@ -113,7 +113,7 @@ struct SearchRun<Trip: TripLoad> {
 
     /// Educates a random giant tour cut by Split: one iteration.
     mutating func educateRandomStart() {
-        educate(splitter.split(randomGiantTour(), weights), unrouted: [])
+        educate(splitter.split(randomGiantTour(), weights, load: Trip.self), unrouted: [])
         iteration += 1
     }
 

@@ -13,7 +13,8 @@ struct Splitter {
         usable = Array(Set(sd.slotType)).sorted()
     }
 
-    func split(_ giant: [Int], _ w: Penalties) -> SlotRoutes {
+    /// `load`: the search's trip load summary (plain deliveries keep the cheap sum).
+    func split<Trip: TripLoad>(_ giant: [Int], _ w: Penalties, load: Trip.Type) -> SlotRoutes {
         let n = giant.count
         var best = [Double](repeating: .infinity, count: n + 1)
         var from = [Int](repeating: 0, count: n + 1)
@@ -23,12 +24,12 @@ struct Splitter {
         for t in usable { maxCap = pointwiseMax(maxCap, sd.capacity[t]) }
         let limit = Load(maxCap.indices.map { maxCap[$0] >= Int.max / 8 ? Int.max / 4 : maxCap[$0] + maxCap[$0] / 2 })
         for i in 0..<n where best[i] < .infinity {
-            var trip = DeliveryPickupLoad.zero
+            var trip = Trip.zero
             var inner = 0
             var mask: UInt64 = ~0
             for j in i..<n {
                 let c = giant[j]
-                trip = .merge(trip, DeliveryPickupLoad(delivery: sd.demand[c], pickup: sd.pickup[c]))
+                trip = .merge(trip, Trip(delivery: sd.demand[c], pickup: sd.pickup[c]))
                 let load = trip.peak
                 if j > i {
                     inner += sd.d(giant[j - 1], c)

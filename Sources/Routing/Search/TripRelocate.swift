@@ -34,11 +34,13 @@ extension LocalSearch {
         var mask: UInt64 = ~0
         if sd.hasRestrictions { for p in i...j { mask &= sd.allowed[at(r1, p)] } }
         var best = -self.eps, bestRoute = -1, bestAt = 0, bestOwnTrip = true
+        // Without a reload inside, a trip's piece is the same whatever vehicle type merges it.
+        let trip = between(r1, i, j, type: type[r1])
         for r2 in 0..<R where r2 != r1 && len[r2] > 2 {
             let t = type[r2]
             if mask & (1 << UInt64(t)) == 0 { continue }
             let canReload = sd.maxTrips[t] > reloads(r2) + 1
-            let trip = between(r1, i, j, type: t), reload = depotPiece(type: t, reload: true)
+            let reload = depotPiece(type: t, reload: true)
             // Before position q of r2 (q = 1: the first trip; else a reload or the end depot), as a
             // trip of its own or joined to the trip it meets (no reload).
             var q = 1
