@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         // Quoted fields in the points CSV of `lastmile map matrix`.
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        // The PostgreSQL store (`--db postgres://…`), for several workers on one database.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         // C shim over glpk.h (Debian libglpk-dev ships no pkg-config file: link `glpk` by name).
@@ -59,7 +61,7 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["Planning", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Planning", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
         // The dispatcher's web console: our own HTML, CSS and JavaScript, served by the daemon.

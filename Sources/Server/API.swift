@@ -79,7 +79,7 @@ public struct Auth: Sendable {
 
 /// The HTTP API (docs/daemon.md).
 public struct API: Sendable {
-    let store: Store
+    let store: any Store
     let ingest: IngestService
     let runner: PlanRunner
     let calendar: CutoffCalendar
@@ -90,7 +90,7 @@ public struct API: Sendable {
     let departedCountsAsDispatched: Bool
     let console: ConsoleState
 
-    public init(store: Store, ingest: IngestService, runner: PlanRunner, calendar: CutoffCalendar, scenario: Scenario,
+    public init(store: any Store, ingest: IngestService, runner: PlanRunner, calendar: CutoffCalendar, scenario: Scenario,
                 clock: any WallClock, auth: Auth, metrics: ServerMetrics, departedCountsAsDispatched: Bool,
                 console: ConsoleState = ConsoleState()) {
         self.console = console
@@ -411,17 +411,21 @@ public struct API: Sendable {
         var finishedAt: String?
         var planId: Int64?
         var plan: String?
+        /// The worker that claimed the job last, and (while running) when its lease ends.
+        var workerId: String?
+        var leaseUntil: String?
         enum CodingKeys: String, CodingKey {
             case trigger, note, state, reason, attempts, plan
             case jobId = "job_id", deliveryDate = "delivery_date", createdAt = "created_at", startedAt = "started_at"
-            case finishedAt = "finished_at", planId = "plan_id"
+            case finishedAt = "finished_at", planId = "plan_id", workerId = "worker_id", leaseUntil = "lease_until"
         }
     }
 
     func view(_ j: PlanJobRecord) -> JobView {
         JobView(jobId: j.id!, deliveryDate: j.deliveryDate, trigger: j.trigger, note: j.note, state: j.state, reason: j.reason,
                 attempts: j.attempts, createdAt: calendar.iso(j.createdAt), startedAt: iso(j.startedAt), finishedAt: iso(j.finishedAt),
-                planId: j.planId, plan: j.planId.map { "/v1/plans/\($0)" })
+                planId: j.planId, plan: j.planId.map { "/v1/plans/\($0)" }, workerId: j.workerId,
+                leaseUntil: j.state == "running" ? iso(j.leaseUntil) : nil)
     }
 
     /// Plans a day now (default: tomorrow, local time). Answers 202 with the job; with

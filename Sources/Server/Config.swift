@@ -41,6 +41,18 @@ public struct ServerConfig: Sendable {
     /// Plans in a child process of this executable (`lastmile serve` sets its own path); nil:
     /// in the daemon's process (tests).
     public var planningExecutable: String?
+    /// This worker's name in plan jobs (`worker_id`). Keep it stable across restarts so that a
+    /// restarted worker takes its own interrupted jobs back at once; default: host name and pid.
+    public var workerId: String = ServerConfig.defaultWorkerId()
+    /// A claimed job's lease (renewed every third of it while planning); when a worker dies,
+    /// another claims its job after at most this long.
+    public var leaseSeconds: Int = 30
+    /// How often the plan runner looks for jobs queued by other workers.
+    public var jobPollSeconds: Double = 1
+
+    public static func defaultWorkerId() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
 
     public enum ReadAccess: String, Sendable { case open, token }
     public enum LogFormat: String, Sendable { case text, json }
@@ -50,7 +62,7 @@ public struct ServerConfig: Sendable {
     static let fileKeys = ["scenario", "db", "host", "port", "spool", "spool_interval_seconds", "read_access", "cutoff", "waves",
                            "warehouses", "max_body_bytes", "max_batch_orders", "max_spool_orders", "seed",
                            "routing_time_limit_seconds", "routing_iterations", "departed_counts_as_dispatched", "scheduler", "log_format",
-                           "tile_url"]
+                           "tile_url", "worker_id", "lease_seconds", "job_poll_seconds"]
 
     /// Reads a config file over the defaults. Paths in it are relative to the file's directory.
     public mutating func apply(file: String) throws {
@@ -84,7 +96,9 @@ public struct ServerConfig: Sendable {
             }
             switch key {
             case "scenario": scenario = path(try string())
-            case "db": database = path(try string())
+            case "db":
+                let db = try string()
+                database = Self.isDatabaseURL(db) ? db : path(db)
             case "host": host = try string()
             case "port": port = try int(0...65535)
             case "spool": spool = path(try string())
@@ -115,6 +129,9 @@ public struct ServerConfig: Sendable {
             case "log_format":
                 guard let f = LogFormat(rawValue: try string()) else { throw bad("must be \"text\" or \"json\"") }
                 logFormat = f
+            case "worker_id": workerId = try Self.workerId(try string(), field: key, file: file, line: node.line)
+            case "lease_seconds": leaseSeconds = try int(5...3600)
+            case "job_poll_seconds": jobPollSeconds = try number()
             case "tile_url":
                 let url = try string()
                 guard Self.isTileURL(url) else { throw bad("must be an http(s) URL with {z}, {x} and {y}, got \"\(url)\"") }
@@ -142,6 +159,7 @@ public struct ServerConfig: Sendable {
             port = p
         }
         if let s = env["LASTMILE_SPOOL"] { spool = s }
+        if let s = env["LASTMILE_WORKER_ID"], !s.isEmpty { workerId = try Self.workerId(s, field: "LASTMILE_WORKER_ID") }
         if let s = env["LASTMILE_TILE_URL"], !s.isEmpty {
             guard Self.isTileURL(s) else { throw InputError(field: "LASTMILE_TILE_URL", "must be an http(s) URL with {z}, {x} and {y}, got \"\(s)\"") }
             tileURL = s
@@ -174,6 +192,18 @@ public struct ServerConfig: Sendable {
             throw InputError(file: file, line: items[k].line, field: "\(field)[\(k)]", "waves must be in increasing order: \(times[k]) is not after \(times[k - 1])")
         }
         return times
+    }
+
+    /// A `postgres://` or `postgresql://` URL (the PostgreSQL store), not a file path.
+    public static func isDatabaseURL(_ s: String) -> Bool { s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") }
+
+    /// 1–100 characters: letters, digits, `.`, `-`, `_`, `:`, `@`.
+    public static func workerId(_ s: String, field: String, file: String? = nil, line: Int? = nil) throws -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:@")
+        guard (1...100).contains(s.count), s.allSatisfy(allowed.contains) else {
+            throw InputError(file: file, line: line, field: field, "must be 1–100 letters, digits or . - _ : @, got \"\(s.prefix(120))\"")
+        }
+        return s
     }
 
     /// A tile URL template: http or https, with the {z}, {x} and {y} placeholders, at most 500 bytes.

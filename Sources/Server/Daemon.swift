@@ -10,7 +10,7 @@ import Store
 /// watcher, run as one service group that shuts down gracefully on SIGTERM and SIGINT.
 public struct Daemon: Sendable {
     public let config: ServerConfig
-    public let store: Store
+    public let store: any Store
     public let api: API
     public let runner: PlanRunner
     public let scheduler: Scheduler
@@ -21,7 +21,19 @@ public struct Daemon: Sendable {
     public let metrics: ServerMetrics
     public let logger: Logger
 
+    /// Opens the store `config.database` names (a file, or a PostgreSQL URL) and builds the daemon on it.
+    public static func open(config: ServerConfig, clock: any WallClock = SystemClock(), logger: Logger,
+                            metrics: ServerMetrics = ServerMetrics()) async throws -> Daemon {
+        try await Daemon(config: config, store: openStore(config.database), clock: clock, logger: logger, metrics: metrics)
+    }
+
+    /// The daemon on an SQLite file (`config.database` is its path).
     public init(config: ServerConfig, clock: any WallClock = SystemClock(), logger: Logger, metrics: ServerMetrics = ServerMetrics()) throws {
+        try self.init(config: config, store: SQLiteStore(path: config.database), clock: clock, logger: logger, metrics: metrics)
+    }
+
+    public init(config: ServerConfig, store: any Store, clock: any WallClock = SystemClock(), logger: Logger,
+                metrics: ServerMetrics = ServerMetrics()) throws {
         let (scenario, file) = try ScenarioLoader.load(path: config.scenario)
         try config.validate(scenario: scenario)
         let calendar = try CutoffCalendar(scenario: scenario, config: config)
@@ -31,9 +43,9 @@ public struct Daemon: Sendable {
         options.routingTimeLimit = config.routingTimeLimit
         let setup = PlanningSetup(scenario: planning, travel: try TravelTimes.choose(for: scenario, scenarioFile: file), options: options,
                                   child: config.planningExecutable.map { PlanChild.Launch(executable: $0, scenarioFile: file) })
-        let store = try Store(path: config.database)
         let runner = PlanRunner(store: store, setup: setup, clock: clock, logger: logger, metrics: metrics,
-                                departedCountsAsDispatched: config.departedCountsAsDispatched)
+                                departedCountsAsDispatched: config.departedCountsAsDispatched, workerId: config.workerId,
+                                leaseSeconds: config.leaseSeconds, pollInterval: .milliseconds(Int(config.jobPollSeconds * 1000)))
         let ingest = IngestService(store: store, ingestor: Ingestor(scenario: scenario, calendar: calendar), clock: clock, metrics: metrics,
                                    limits: Limits(maxBodyBytes: config.maxBodyBytes, maxBatchOrders: config.maxBatchOrders,
                                                   maxSpoolOrders: config.maxSpoolOrders))

@@ -10,13 +10,13 @@ public struct Limits: Sendable {
 
 /// Validates and stores batches, from HTTP and from the spool alike.
 public final class IngestService: Sendable {
-    let store: Store
+    let store: any Store
     let ingestor: Ingestor
     let clock: any WallClock
     let metrics: ServerMetrics
     public let limits: Limits
 
-    public init(store: Store, ingestor: Ingestor, clock: any WallClock, metrics: ServerMetrics, limits: Limits) {
+    public init(store: any Store, ingestor: Ingestor, clock: any WallClock, metrics: ServerMetrics, limits: Limits) {
         self.store = store
         self.ingestor = ingestor
         self.clock = clock

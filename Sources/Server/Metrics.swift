@@ -14,6 +14,9 @@ public final class ServerMetrics: Sendable {
     let plansPublished: Counter
     let plansFailed: Counter
     let planSeconds: DurationHistogram
+    let jobsClaimed: Counter
+    let leasesLost: Counter
+    let planBusySeconds: Counter
     let ingestSeconds: DurationHistogram
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -26,6 +29,10 @@ public final class ServerMetrics: Sendable {
         spoolRejected = registry.makeCounter(descriptor: Self.name("spool_files_rejected", "total", "Spool files moved to rejected/"))
         plansPublished = registry.makeCounter(descriptor: Self.name("plans_published", "total", "Plan versions published"))
         plansFailed = registry.makeCounter(descriptor: Self.name("plan_jobs_failed", "total", "Plan jobs failed"))
+        jobsClaimed = registry.makeCounter(descriptor: Self.name("plan_jobs_claimed", "total", "Plan jobs this worker claimed (attempts)"))
+        leasesLost = registry.makeCounter(descriptor: Self.name("plan_job_leases_lost", "total",
+                                                                "Plan jobs this worker stopped because its lease passed and another worker took them"))
+        planBusySeconds = registry.makeCounter(descriptor: Self.name("plan_busy", "seconds_total", "Seconds this worker spent on plan jobs"))
         let planBuckets: [Duration] = [.seconds(1), .seconds(5), .seconds(15), .seconds(30), .seconds(60), .seconds(120), .seconds(300)]
         planSeconds = registry.makeDurationHistogram(descriptor: Self.name("plan_duration", "seconds", "Time to plan and publish a version"),
                                                      buckets: planBuckets)

@@ -34,12 +34,18 @@ public struct PlanningSetup: Sendable {
     }
 }
 
-/// Runs plan jobs one at a time, oldest first. A job is marked running (committed) before it
-/// plans; the plan version, its routes, stops and lists and the job's `done` are one transaction.
-/// A job left running by a crash is queued again when the runner starts, so it runs again, at most
-/// `Store.maxAttempts` times in all; then it is failed with its reason (`GET /v1/plan-jobs/{id}`).
+/// Runs plan jobs one at a time, oldest first. A job is claimed (committed: running, this worker,
+/// a lease) before it plans, and the lease is renewed while it plans; the plan version, its
+/// routes, stops and lists and the job's `done` are one transaction, written only if this worker
+/// still holds the job. A job whose worker died is claimed again when its lease passes (at once
+/// by the same worker when it restarts), at most `PlanJobPolicy.maxAttempts` times in all; then
+/// it is failed with its reason (`GET /v1/plan-jobs/{id}`). Several workers on one PostgreSQL
+/// database share the queue this way; each also looks for jobs every `pollInterval`.
 public final class PlanRunner: Service, Sendable {
-    let store: Store
+    let store: any Store
+    public let workerId: String
+    let leaseSeconds: Int
+    let pollInterval: Duration
     public let setup: PlanningSetup
     let clock: any WallClock
     let logger: Logger
@@ -49,9 +55,13 @@ public final class PlanRunner: Service, Sendable {
     private let wakeStream: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
-    public init(store: Store, setup: PlanningSetup, clock: any WallClock, logger: Logger, metrics: ServerMetrics,
-                departedCountsAsDispatched: Bool, events: EventHub = EventHub()) {
+    public init(store: any Store, setup: PlanningSetup, clock: any WallClock, logger: Logger, metrics: ServerMetrics,
+                departedCountsAsDispatched: Bool, events: EventHub = EventHub(), workerId: String = ServerConfig.defaultWorkerId(),
+                leaseSeconds: Int = 30, pollInterval: Duration = .seconds(1)) {
         self.events = events
+        self.workerId = workerId
+        self.leaseSeconds = leaseSeconds
+        self.pollInterval = pollInterval
         self.store = store
         self.setup = setup
         self.clock = clock
@@ -65,9 +75,18 @@ public final class PlanRunner: Service, Sendable {
     public func wake() { wakeContinuation.yield() }
 
     public func run() async throws {
-        let requeued = try await store.requeueInterrupted(now: clock.now())
+        let requeued = try await store.requeueInterrupted(worker: workerId, now: clock.now())
         if requeued > 0 { logger.notice("re-queued plan jobs interrupted by a stop", metadata: ["jobs": "\(requeued)"]) }
         wake()
+        // Jobs queued by other workers (or whose worker died) wake no one here: look regularly.
+        let poll = pollInterval
+        let poller = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: poll)
+                self?.wake()
+            }
+        }
+        defer { poller.cancel() }
         try await withGracefulShutdownHandler {
             for await _ in wakeStream.cancelOnGracefulShutdown() {
                 // A plan in progress is abandoned at shutdown: its job stays running and runs again.
@@ -82,8 +101,12 @@ public final class PlanRunner: Service, Sendable {
 
     /// Runs every queued job (also used directly by tests).
     public func drain() async throws {
-        while !Task.isCancelled, let job = try await store.claimNextJob(now: clock.now()) {
+        while !Task.isCancelled, let job = try await store.claimNextJob(worker: workerId, now: clock.now(), leaseSeconds: leaseSeconds) {
+            metrics.jobsClaimed.increment()
+            let start = ContinuousClock.now
             await execute(job)
+            let busy = ContinuousClock.now - start
+            metrics.planBusySeconds.increment(by: Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18)
         }
     }
 
@@ -92,12 +115,12 @@ public final class PlanRunner: Service, Sendable {
         var log = logger
         log[metadataKey: "job"] = "\(id)"
         log[metadataKey: "delivery_date"] = "\(job.deliveryDate)"
-        log.info("planning", metadata: ["trigger": "\(job.trigger)", "attempt": "\(job.attempts)"])
+        log.info("planning", metadata: ["trigger": "\(job.trigger)", "attempt": "\(job.attempts)", "worker": "\(workerId)"])
         let start = ContinuousClock.now
         events.publish("job", JobEvent(jobId: id, deliveryDate: job.deliveryDate, trigger: job.trigger, state: "running"))
         do {
-            let write = try await prepare(job)
-            let version = try await store.publish(jobId: id, deliveryDate: job.deliveryDate, plan: write, now: clock.now())
+            let write = try await underLease(job) { try await self.prepare(job) }
+            let version = try await store.publish(jobId: id, worker: workerId, deliveryDate: job.deliveryDate, plan: write, now: clock.now())
             events.publish("plan", PlanEvent(planId: version.id!, deliveryDate: version.deliveryDate, version: version.version,
                                              trigger: version.trigger, note: version.note))
             events.publish("job", JobEvent(jobId: id, deliveryDate: job.deliveryDate, trigger: job.trigger, state: "done", planId: version.id))
@@ -107,14 +130,41 @@ public final class PlanRunner: Service, Sendable {
                 "plan": "\(version.id!)", "version": "\(version.version)", "orders": "\(version.orders)",
                 "planned": "\(version.ordersPlanned)", "unassigned": "\(version.ordersUnassigned)",
                 "seconds": "\((ContinuousClock.now - start).components.seconds)"])
+        } catch let lost as LeaseLost {
+            // Another worker claimed the job after this one's lease passed (this worker stalled):
+            // it plans and publishes; nothing of this attempt was written.
+            metrics.leasesLost.increment()
+            log.warning("lease lost: another worker took the job; this attempt is dropped", metadata: ["worker": "\(lost.worker)"])
         } catch where error is CancellationError || Task.isCancelled {
             log.notice("planning interrupted by shutdown; the job runs again at the next start")
         } catch {
             let reason = (error as? LastmileError)?.detail ?? "\(error)"
             metrics.plansFailed.increment()
             log.error("plan job failed", metadata: ["reason": "\(reason)"])
-            try? await store.failJob(id: id, reason: reason, now: clock.now())
+            _ = try? await store.failJob(id: id, worker: workerId, reason: reason, now: clock.now())
             events.publish("job", JobEvent(jobId: id, deliveryDate: job.deliveryDate, trigger: job.trigger, state: "failed", reason: reason))
+        }
+    }
+
+    /// Runs `work` while renewing the job's lease every third of its length; throws `LeaseLost`
+    /// (and cancels `work`) as soon as a renewal finds the job taken by another worker.
+    func underLease<T: Sendable>(_ job: PlanJobRecord, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let id = job.id!
+        let renewEvery = Duration.milliseconds(max(1, leaseSeconds) * 1000 / 3)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await work() }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: renewEvery)
+                    let held = try await self.store.renewLease(jobId: id, worker: self.workerId, until: self.clock.now() + self.leaseSeconds)
+                    if !held { throw LeaseLost(jobId: id, worker: self.workerId) }
+                }
+            }
+            defer { group.cancelAll() }
+            while let next = try await group.next() {
+                if let value = next { return value }
+            }
+            throw CancellationError()
         }
     }
 

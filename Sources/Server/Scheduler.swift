@@ -10,7 +10,7 @@ import Store
 /// restarting never plans a cut-off twice). At start it also catches up on cut-offs that passed
 /// while the daemon was down, for delivery days from today on.
 public final class Scheduler: Service, Sendable {
-    let store: Store
+    let store: any Store
     let calendar: CutoffCalendar
     let runner: PlanRunner
     let clock: any WallClock
@@ -19,7 +19,7 @@ public final class Scheduler: Service, Sendable {
     /// Cut-off keys already queued (or found to have no orders after they passed).
     private let handled = NIOLockedValueBox(Set<String>())
 
-    public init(store: Store, calendar: CutoffCalendar, runner: PlanRunner, clock: any WallClock, logger: Logger,
+    public init(store: any Store, calendar: CutoffCalendar, runner: PlanRunner, clock: any WallClock, logger: Logger,
                 interval: Duration = .milliseconds(500)) {
         self.store = store
         self.calendar = calendar

@@ -57,6 +57,10 @@ public struct PlanJobRecord: SnakeCaseRecord, Sendable, Equatable {
     public var planId: Int64?
     /// JSON array of route ids a re-optimisation keeps as they are (nil: only dispatched ones).
     public var keepRouteIds: String?
+    /// The worker that claimed the job last (`--worker-id`); nil until claimed.
+    public var workerId: String?
+    /// While running: the lease ends at this instant unless the worker renews it.
+    public var leaseUntil: Int?
 
     public init(deliveryDate: String, trigger: String, cutoffKey: String? = nil, scopeCutoffAt: Int? = nil, note: String? = nil,
                 createdAt: Int, keepRouteIds: String? = nil) {

@@ -1,38 +1,122 @@
 import Foundation
-import GRDB
 import Planning
 
-/// The daemon's database: SQLite through GRDB, WAL mode, `synchronous = FULL`, so a transaction
-/// has reached the disk (the WAL, fsynced) when `write` returns; the HTTP answer is sent after.
-/// One writer at a time (SQLite), readers alongside (WAL).
-public final class Store: Sendable {
-    public let pool: DatabasePool
-    public let path: String
+/// The daemon's database, behind one interface with two backends: `SQLiteStore` (one file, the
+/// embedded default) and `PostgresStore` (one server, several `lastmile serve` workers). Both
+/// keep the same rules:
+/// - durability: a call that stores something returns after its transaction is committed to
+///   disk, so an answer sent after it never acknowledges what a crash could lose;
+/// - idempotency: an order repeated with the same body is a no-op, a cut-off is queued once
+///   (unique `cutoff_key`);
+/// - atomicity: a batch of orders, and a plan version with its routes, stops, lists and its job's
+///   `done`, are each one transaction;
+/// - exactly-once publication: a plan job is claimed under a lease by one worker; only the worker
+///   that holds the lease may publish or fail it; a lease that is not renewed expires and the job
+///   is claimed again (at most `PlanJobPolicy.maxAttempts` starts).
+public protocol Store: Sendable {
+    /// Where the data lives, for logs and `/v1/health`: a file path, or the server URL without
+    /// its password.
+    var location: String { get }
 
-    public init(path: String) throws {
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-            // FULL: every commit fsyncs the WAL. NORMAL (GRDB's WAL default, set when the writer
-            // opens) fsyncs only at checkpoints, so a power cut could lose the last acknowledged
-            // batches; we acknowledge orders, so FULL, on the one writer connection.
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            try Schema.migrator.migrate(pool)
-        } catch {
-            throw GeneralError(.internal, "database \(path): \(error)")
-        }
-        self.path = path
-    }
+    // MARK: Orders
+    func ingest(_ batch: [IncomingOrder], source: String, now: Int) async throws -> IngestResult
+    func order(id: String) async throws -> OrderRecord?
+    /// One page of a day's orders in arrival order, and how many there are in all.
+    func orders(deliveryDate: String, status: String?, offset: Int, limit: Int) async throws -> (total: Int, page: [OrderRecord])
+    /// Cancels one order before its wave closes.
+    func cancel(orderId: String, reason: String?, now: Int) async throws -> CancelOutcome
+    /// Cancels every active order of a group for a delivery day (a late change: allowed after the
+    /// cut-off, refused for orders on a route already dispatched).
+    func cancelGroup(groupId: String, deliveryDate: String, reason: String?, now: Int,
+                     departedCountsAsDispatched: Bool) async throws -> GroupCancelOutcome
+    /// The orders of a delivery day to plan: active ones frozen by `scopeCutoffAt` (nil: all
+    /// active ones), plus the orders named in `alsoIds` whatever their state, in order-id order.
+    func planningOrders(deliveryDate: String, scopeCutoffAt: Int?, alsoIds: Set<String>) async throws -> [Order]
+    /// Distinct (delivery day, wave cut-off) of active orders for days from `fromDate` on.
+    func openCutoffs(fromDate: String) async throws -> [(deliveryDate: String, cutoffAt: Int)]
+    func orderCount() async throws -> Int
+    /// Whether active orders of the day froze at exactly this cut-off (that cut-off needs a plan).
+    func hasOrders(deliveryDate: String, cutoffAt: Int) async throws -> Bool
 
-    /// "wal" once open (checked by the tests).
-    public func journalMode() throws -> String {
-        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
-    }
+    // MARK: Plan jobs
+    /// Queues a job. A cut-off job is unique per `cutoffKey`; a manual or re-plan job joins one
+    /// already queued for the same day; a re-optimisation that keeps named routes does not.
+    func enqueue(_ job: PlanJobRecord) async throws -> (job: PlanJobRecord, created: Bool)
+    /// At a worker's start: the jobs it held when it stopped are claimable again at once (SQLite:
+    /// every running job, a file has one daemon). Returns how many.
+    func requeueInterrupted(worker: String, now: Int) async throws -> Int
+    /// Claims the oldest job that is queued, or running under a lease that expired, for `worker`
+    /// until `now + leaseSeconds` (committed before planning starts). A job whose lease expired
+    /// after `PlanJobPolicy.maxAttempts` starts is failed instead, with the reason.
+    func claimNextJob(worker: String, now: Int, leaseSeconds: Int) async throws -> PlanJobRecord?
+    /// Extends the lease; false: the worker no longer holds the job (it expired and was claimed).
+    func renewLease(jobId: Int64, worker: String, until: Int) async throws -> Bool
+    /// Fails a job the worker holds; false if it does not hold it.
+    @discardableResult
+    func failJob(id: Int64, worker: String, reason: String, now: Int) async throws -> Bool
+    func job(id: Int64) async throws -> PlanJobRecord?
+    func jobCounts() async throws -> [String: Int]
 
-    public func synchronousSetting() throws -> Int {
-        try pool.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    // MARK: Plan versions
+    /// Writes the plan version, its routes, stops and lists, and marks the job done, in one
+    /// transaction, if `worker` still holds the job; else throws `LeaseLost` and writes nothing.
+    func publish(jobId: Int64, worker: String, deliveryDate: String, plan: PlanWrite, now: Int) async throws -> PlanVersionRecord
+    /// Publishes a dispatcher's edit of `basePlanId` as the day's next version, only while
+    /// `basePlanId` is still the current version.
+    func publishEdit(basePlanId: Int64, plan: PlanWrite, note: String, now: Int) async throws -> EditOutcome
+    func planVersions(deliveryDate: String) async throws -> [PlanVersionRecord]
+    func planVersion(id: Int64) async throws -> PlanVersionRecord?
+    func currentPlan(deliveryDate: String) async throws -> PlanVersionRecord?
+    func list(planId: Int64, path: String) async throws -> ListRecord?
+    func listPaths(planId: Int64) async throws -> [String]
+    func routes(planId: Int64) async throws -> [RouteRecord]
+    func stops(planId: Int64) async throws -> [StopRecord]
+    /// Routes of the day's current version named in `ids` (kept by a re-optimisation).
+    func currentRoutes(deliveryDate: String, ids: Set<String>) async throws -> [RouteRecord]
+
+    // MARK: Dispatch and vans
+    /// Marks a route of the day's current plan as dispatched: later versions keep it as it is.
+    func dispatch(planId: Int64, routeId: String, now: Int) async throws -> DispatchOutcome
+    /// Routes of the day's current plan that a new version must keep: dispatched, or (if
+    /// `departedCountsAsDispatched`) past their departure time.
+    func lockedRoutes(deliveryDate: String, now: Int, departedCountsAsDispatched: Bool) async throws -> [RouteRecord]
+    /// Takes a van out of service for a delivery day (idempotent: false if it already was).
+    func setOutage(deliveryDate: String, vehicleId: String, reason: String?, now: Int) async throws -> Bool
+    func clearOutage(deliveryDate: String, vehicleId: String) async throws -> Bool
+    func outages(deliveryDate: String) async throws -> [VehicleOutageRecord]
+
+    /// Closes connections (PostgreSQL); the store is not used after.
+    func close() async
+}
+
+/// How plan jobs are retried.
+public enum PlanJobPolicy {
+    /// A job is started at most this many times: one whose worker died this often while planning
+    /// is not started again (so a day whose planning kills the process cannot crash-loop).
+    public static let maxAttempts = 3
+
+    /// The reason a job gets when it is given up after `attempts` interrupted starts.
+    public static func interruptedReason(attempts: Int) -> String {
+        "planning was interrupted \(attempts) times (the process stopped or crashed each time); not retried"
     }
+}
+
+/// The worker tried to publish or fail a job it no longer holds (its lease expired and another
+/// worker claimed the job): nothing was written.
+public struct LeaseLost: Error, Sendable, Equatable {
+    public var jobId: Int64
+    public var worker: String
+    public init(jobId: Int64, worker: String) {
+        self.jobId = jobId
+        self.worker = worker
+    }
+}
+
+/// Opens the store a `--db` / `LASTMILE_DB` value names: `postgres://user[:password]@host[:port]/db`
+/// (also `postgresql://`) or a file path (SQLite).
+public func openStore(_ location: String) async throws -> any Store {
+    if PostgresStore.isURL(location) { return try await PostgresStore.open(url: location) }
+    return try SQLiteStore(path: location)
 }
 
 // MARK: - Orders
@@ -81,6 +165,43 @@ public struct IngestResult: Sendable, Equatable {
     public var issues: [IngestIssue] = []
 }
 
+extension IngestResult {
+    /// A batch sorted against the bodies already stored under its ids (`stored`): exact repeats are
+    /// counted, a different body under a known id or an order for a closed day is an issue, and the
+    /// rest are the new orders to insert with their cut-offs. A later copy of an id in the same
+    /// batch is a repeat or a conflict of the first. Both stores insert `new` only if there is no
+    /// issue (a batch is stored whole or not at all).
+    static func sort(_ batch: [IncomingOrder], stored: [String: String]) -> (result: IngestResult, new: [(item: IncomingOrder, cutoffAt: Int)]) {
+        var result = IngestResult()
+        var known = stored
+        var new: [(item: IncomingOrder, cutoffAt: Int)] = []
+        for item in batch {
+            let o = item.order
+            if let body = known[o.orderId] {
+                if body == item.body {
+                    result.unchanged += 1
+                } else {
+                    result.issues.append(IngestIssue(
+                        kind: .conflict, index: item.index, orderId: o.orderId,
+                        detail: "order \"\(o.orderId)\" is already stored with a different body; an order id cannot be reused"))
+                }
+                continue
+            }
+            guard let cutoff = item.cutoffAt else {
+                result.issues.append(IngestIssue(kind: .closed, index: item.index, orderId: o.orderId,
+                                                 detail: item.closedReason ?? "the order book of \(o.deliveryDate) is closed"))
+                continue
+            }
+            known[o.orderId] = item.body
+            new.append((item, cutoff))
+            result.created += 1
+            result.linesCreated += o.lines.count
+        }
+        if !result.issues.isEmpty { return (IngestResult(issues: result.issues), []) }
+        return (result, new)
+    }
+}
+
 public enum CancelOutcome: Sendable, Equatable {
     case cancelled(OrderRecord)
     case alreadyCancelled(OrderRecord)
@@ -96,183 +217,33 @@ public enum GroupCancelOutcome: Sendable, Equatable {
     case dispatched([String: String])
 }
 
-private struct Rejected: Error {
-    var issues: [IngestIssue]
-}
+/// A plan version ready to publish: written with its routes, stops and lists in one transaction.
+public struct PlanWrite: Codable, Sendable {
+    public var totals: Totals
+    public var routes: [RouteRecord]
+    public var stops: [StopRecord]
+    public var lists: [ListRecord]
 
-extension Store {
-    /// Stores a batch atomically: every order is new or an exact repeat, else nothing is stored
-    /// and the issues say which orders conflict or arrived after their day closed.
-    public func ingest(_ batch: [IncomingOrder], source: String, now: Int) async throws -> IngestResult {
-        do {
-            return try await pool.write { db in
-                var result = IngestResult()
-                var existing: [String: String] = [:]
-                let ids = batch.map(\.order.orderId)
-                for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
-                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                    let rows = try Row.fetchAll(db, sql: "SELECT order_id, body FROM orders WHERE order_id IN (\(marks))",
-                                                arguments: StatementArguments(chunk))
-                    for r in rows { existing[r[0]] = r[1] }
-                }
-                let insertOrder = try db.cachedStatement(sql: """
-                    INSERT INTO orders (order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, body,
-                                        status, cutoff_at, received_at, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)
-                    """)
-                let insertLine = try db.cachedStatement(sql: "INSERT INTO order_lines (order_id, line_no, sku, qty) VALUES (?, ?, ?, ?)")
-                for item in batch {
-                    let o = item.order
-                    if let stored = existing[o.orderId] {
-                        if stored == item.body {
-                            result.unchanged += 1
-                        } else {
-                            result.issues.append(IngestIssue(
-                                kind: .conflict, index: item.index, orderId: o.orderId,
-                                detail: "order \"\(o.orderId)\" is already stored with a different body; an order id cannot be reused"))
-                        }
-                        continue
-                    }
-                    guard let cutoff = item.cutoffAt else {
-                        result.issues.append(IngestIssue(kind: .closed, index: item.index, orderId: o.orderId,
-                                                         detail: item.closedReason ?? "the order book of \(o.deliveryDate) is closed"))
-                        continue
-                    }
-                    guard result.issues.isEmpty else { continue }
-                    try insertOrder.execute(arguments: [o.orderId, o.groupId, o.pickupPointId, o.customerId, o.deliveryDate.description,
-                                                        o.completedAt.text, item.body, cutoff, now, source])
-                    for (k, l) in o.lines.enumerated() {
-                        try insertLine.execute(arguments: [o.orderId, k, l.sku, l.qty])
-                    }
-                    result.created += 1
-                    result.linesCreated += o.lines.count
-                }
-                if !result.issues.isEmpty { throw Rejected(issues: result.issues) }
-                return result
-            }
-        } catch let r as Rejected {
-            return IngestResult(issues: r.issues)
-        }
-    }
-
-    public func order(id: String) async throws -> OrderRecord? {
-        try await pool.read { db in try OrderRecord.filter(Column("order_id") == id).fetchOne(db) }
-    }
-
-    /// One page of a day's orders in arrival order, and how many there are in all.
-    public func orders(deliveryDate: String, status: String?, offset: Int, limit: Int) async throws -> (total: Int, page: [OrderRecord]) {
-        try await pool.read { db in
-            var q = OrderRecord.filter(Column("delivery_date") == deliveryDate)
-            if let status { q = q.filter(Column("status") == status) }
-            let total = try q.fetchCount(db)
-            let page = try q.order(Column("seq")).limit(limit, offset: offset).fetchAll(db)
-            return (total, page)
-        }
-    }
-
-    /// Cancels one order before its wave closes.
-    public func cancel(orderId: String, reason: String?, now: Int) async throws -> CancelOutcome {
-        try await pool.write { db in
-            guard var o = try OrderRecord.filter(Column("order_id") == orderId).fetchOne(db) else { return .notFound }
-            if o.status == "cancelled" { return .alreadyCancelled(o) }
-            if now >= o.cutoffAt { return .frozen(o) }
-            o.status = "cancelled"
-            o.cancelledAt = now
-            o.cancelReason = reason
-            try o.update(db)
-            return .cancelled(o)
-        }
-    }
-
-    /// Cancels every active order of a group for a delivery day (a late change: allowed after the
-    /// cut-off, refused for orders on a route already dispatched).
-    public func cancelGroup(groupId: String, deliveryDate: String, reason: String?, now: Int,
-                            departedCountsAsDispatched: Bool) async throws -> GroupCancelOutcome {
-        try await pool.write { db in
-            let orders = try OrderRecord
-                .filter(Column("group_id") == groupId && Column("delivery_date") == deliveryDate && Column("status") == "active")
-                .fetchAll(db)
-            guard !orders.isEmpty else { return .notFound }
-            let onRoutes = try Self.dispatchedOrders(db, deliveryDate: deliveryDate, now: now,
-                                                     departedCountsAsDispatched: departedCountsAsDispatched)
-            let blocked = orders.compactMap { o in onRoutes[o.orderId].map { (o.orderId, $0) } }
-            if !blocked.isEmpty { return .dispatched(Dictionary(uniqueKeysWithValues: blocked)) }
-            for var o in orders {
-                o.status = "cancelled"
-                o.cancelledAt = now
-                o.cancelReason = reason
-                try o.update(db)
-            }
-            return .cancelled(orderIds: orders.map(\.orderId).sorted())
-        }
-    }
-
-    /// Order id → route id for the orders on dispatched routes of the day's current plan.
-    static func dispatchedOrders(_ db: Database, deliveryDate: String, now: Int, departedCountsAsDispatched: Bool) throws -> [String: String] {
-        guard let plan = try currentPlan(db, deliveryDate: deliveryDate) else { return [:] }
-        var out: [String: String] = [:]
-        for r in try lockedRoutes(db, planId: plan.id!, now: now, departedCountsAsDispatched: departedCountsAsDispatched) {
-            for s in try StopRecord.filter(Column("plan_id") == plan.id! && Column("route_id") == r.routeId).fetchAll(db) {
-                for id in try JSONDecoder().decode([String].self, from: Data(s.orderIds.utf8)) { out[id] = r.routeId }
-            }
-        }
-        return out
-    }
-
-    /// The orders of a delivery day to plan: active ones frozen by `scopeCutoffAt` (nil: all
-    /// active ones), plus the orders named in `alsoIds` whatever their state (those on routes
-    /// kept from an earlier version), in order-id order.
-    public func planningOrders(deliveryDate: String, scopeCutoffAt: Int?, alsoIds: Set<String>) async throws -> [Order] {
-        try await pool.read { db in
-            var lines: [String: [OrderLine]] = [:]
-            let lineRows = try Row.fetchCursor(db, sql: """
-                SELECT l.order_id, l.sku, l.qty FROM order_lines l JOIN orders o ON o.order_id = l.order_id
-                WHERE o.delivery_date = ? ORDER BY l.order_id, l.line_no
-                """, arguments: [deliveryDate])
-            while let r = try lineRows.next() { lines[r[0], default: []].append(OrderLine(sku: r[1], qty: r[2])) }
-            var orders: [Order] = []
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, status, cutoff_at
-                FROM orders WHERE delivery_date = ? ORDER BY order_id
-                """, arguments: [deliveryDate])
-            while let r = try rows.next() {
-                let id: String = r[0]
-                let status: String = r[6]
-                let cutoffAt: Int = r[7]
-                let inScope = status == "active" && (scopeCutoffAt.map { cutoffAt <= $0 } ?? true)
-                guard inScope || alsoIds.contains(id) else { continue }
-                guard let date = CalendarDate.parse(r[4]), let completed = Timestamp.parse(r[5]) else {
-                    throw GeneralError(.internal, "order \(id): stored date or time unreadable")
-                }
-                orders.append(Order(orderId: id, groupId: r[1], pickupPointId: r[2], customerId: r[3], deliveryDate: date,
-                                    completedAt: completed, lines: lines[id] ?? []))
-            }
-            return orders
-        }
-    }
-
-    /// Distinct (delivery day, wave cut-off) of active orders for days from `fromDate` on.
-    public func openCutoffs(fromDate: String) async throws -> [(deliveryDate: String, cutoffAt: Int)] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT DISTINCT delivery_date, cutoff_at FROM orders WHERE delivery_date >= ? AND status = 'active'
-                ORDER BY cutoff_at
-                """, arguments: [fromDate]).map { ($0[0], $0[1]) }
-        }
-    }
-
-    public func orderCount() async throws -> Int {
-        try await pool.read { db in try OrderRecord.fetchCount(db) }
+    public init(totals: Totals, routes: [RouteRecord], stops: [StopRecord], lists: [ListRecord]) {
+        self.totals = totals
+        self.routes = routes
+        self.stops = stops
+        self.lists = lists
     }
 }
 
-extension Store {
-    /// Whether active orders of the day froze at exactly this cut-off (that cut-off needs a plan).
-    public func hasOrders(deliveryDate: String, cutoffAt: Int) async throws -> Bool {
-        try await pool.read { db in
-            try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM orders WHERE delivery_date = ? AND cutoff_at = ? AND status = 'active')
-                """, arguments: [deliveryDate, cutoffAt]) ?? false
-        }
-    }
+public enum DispatchOutcome: Sendable, Equatable {
+    case dispatched(RouteRecord)
+    case alreadyDispatched(RouteRecord)
+    /// Only the current version of a day is dispatched from.
+    case superseded(currentPlanId: Int64)
+    case notFound
 }
+
+public enum EditOutcome: Sendable, Equatable {
+    case published(PlanVersionRecord)
+    /// The edit was made on a version that is no longer the day's current one.
+    case superseded(currentPlanId: Int64)
+    case notFound
+}
+

@@ -16,8 +16,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Scenario directory or scenario.json (default: scenarios/shanghai-center; LASTMILE_SCENARIO).")
     var scenario: String?
 
-    @Option(help: "SQLite database file, created if missing (default: lastmile.db; LASTMILE_DB).")
+    @Option(help: "The store: an SQLite file, created if missing, or postgres://user@host:port/database for several workers on one server (default: lastmile.db; LASTMILE_DB).")
     var db: String?
+
+    @Option(help: "This worker's name in plan jobs; keep it stable across restarts (default: host name and pid; LASTMILE_WORKER_ID).")
+    var workerId: String?
 
     @Option(help: "Address to listen on (default: 127.0.0.1; LASTMILE_HOST).")
     var host: String?
@@ -46,6 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
             try c.apply(environment: ProcessInfo.processInfo.environment)
             if let scenario { c.scenario = scenario }
             if let db { c.database = db }
+            if let workerId { c.workerId = try ServerConfig.workerId(workerId, field: "--worker-id") }
             if let host { c.host = host }
             if let port { c.port = port }
             if let spool { c.spool = spool }
@@ -60,7 +64,7 @@ struct ServeCommand: AsyncParsableCommand {
             Daemon.bootstrapProcess(logFormat: c.logFormat, metrics: metrics)
             var logger = Logger(label: "lastmile.serve")
             logger.logLevel = .info
-            let daemon = try Daemon(config: c, logger: logger, metrics: metrics)
+            let daemon = try await Daemon.open(config: c, logger: logger, metrics: metrics)
             let host = c.host
             let travel = daemon.runner.setup.travel.note
             try await daemon.run { port in

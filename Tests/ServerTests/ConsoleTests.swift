@@ -152,8 +152,8 @@ import Testing
         }
     }
 
-    @Test func saveMakesAVersionWithItsDocumentsAndTheDiffShowsTheMove() async throws {
-        let h = try Harness("console-save")
+    @Test(arguments: Backend.available) func saveMakesAVersionWithItsDocumentsAndTheDiffShowsTheMove(_ backend: Backend) async throws {
+        let h = try await Harness.make("console-save", backend)
         try await h.test { c async throws in
             let plan = try await planned(c)
             let (events, stream) = h.daemon.runner.events.subscribe()
@@ -195,8 +195,8 @@ import Testing
         }
     }
 
-    @Test func violationsMustBeAcceptedAndDispatchedRoutesCannotChange() async throws {
-        let h = try Harness("console-violations")
+    @Test(arguments: Backend.available) func violationsMustBeAcceptedAndDispatchedRoutesCannotChange(_ backend: Backend) async throws {
+        let h = try await Harness.make("console-violations", backend)
         try await h.test { c async throws in
             let plan = try await planned(c)
             let overload = body(plan, extra: #""author": "Li""#) { routes in
@@ -219,8 +219,8 @@ import Testing
         }
     }
 
-    @Test func reoptimiseKeepsTheNamedRoutesExactly() async throws {
-        let h = try Harness("console-reopt")
+    @Test(arguments: Backend.available) func reoptimiseKeepsTheNamedRoutesExactly(_ backend: Backend) async throws {
+        let h = try await Harness.make("console-reopt", backend)
         try await h.test { c async throws in
             let plan = try await planned(c)
             let keep = plan.routes[plan.routes.count - 1]

@@ -22,7 +22,10 @@ import Testing
 
         init(db: String) throws {
             process.executableURL = URL(fileURLWithPath: CrashTests.binary)
-            process.arguments = ["serve", "--scenario", CrashTests.scenario, "--db", db, "--port", "0", "--routing-iterations", "0"]
+            // A stable worker id: the restarted daemon takes back its own interrupted job at once (on
+            // PostgreSQL; another worker's job would wait for its lease).
+            process.arguments = ["serve", "--scenario", CrashTests.scenario, "--db", db, "--port", "0", "--routing-iterations", "0",
+                                 "--worker-id", "crash-test"]
             process.environment = ["LASTMILE_TOKEN": token, "PATH": "/usr/bin:/bin"]
             let out = Pipe()
             process.standardOutput = out
@@ -93,9 +96,10 @@ import Testing
         }
     }
 
-    @Test(.timeLimit(.minutes(3))) func killedMidIngestAndMidPlanningLosesNothing() async throws {
+    @Test(.timeLimit(.minutes(3)), arguments: Backend.available)
+    func killedMidIngestAndMidPlanningLosesNothing(_ backend: Backend) async throws {
         try #require(FileManager.default.fileExists(atPath: Self.binary), "build lastmile first: \(Self.binary)")
-        let db = try temporaryDirectory("crash") + "/lastmile.db"
+        let db = backend == .postgres ? try await PGTest.freshDatabase() : try temporaryDirectory("crash") + "/lastmile.db"
         let (date, batches) = try Self.batches(count: 24, size: 125)
 
         // 1. Two senders post batches; the daemon dies under them.

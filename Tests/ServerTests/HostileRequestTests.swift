@@ -85,15 +85,16 @@ import Glibc
         let h = try Harness("hostile-requeue")
         let store = h.daemon.store
         let (job, _) = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", note: nil, createdAt: 0))
-        for attempt in 1...Store.maxAttempts {
-            let claimed = try #require(try await store.claimNextJob(now: attempt))
+        for attempt in 1...PlanJobPolicy.maxAttempts {
+            let claimed = try #require(try await store.claimNextJob(worker: "w", now: attempt, leaseSeconds: 30))
             #expect(claimed.id == job.id && claimed.attempts == attempt)
-            try await store.requeueInterrupted(now: 100)   // the process died while planning
+            _ = try await store.requeueInterrupted(worker: "w", now: 100)   // the process died while planning
         }
+        #expect(try await store.claimNextJob(worker: "w", now: 150, leaseSeconds: 30) == nil)
         let failed = try #require(try await store.job(id: job.id!))
         #expect(failed.state == "failed")
         #expect(failed.reason == "planning was interrupted 3 times (the process stopped or crashed each time); not retried")
-        #expect(try await store.claimNextJob(now: 200) == nil)
+        #expect(try await store.claimNextJob(worker: "w", now: 200, leaseSeconds: 30) == nil)
         try await h.test { c async throws in
             let j = try await c.send(.get, "/v1/plan-jobs/\(job.id!)").json
             #expect(j["state"] as? String == "failed" && j["attempts"] as? Int == 3)

@@ -45,8 +45,8 @@ import Testing
 }
 
 @Suite struct IngestTests {
-    @Test func storesABatchDurablyAndAnswersWithCounts() async throws {
-        let h = try Harness("ingest")
+    @Test(arguments: Backend.available) func storesABatchDurablyAndAnswersWithCounts(_ backend: Backend) async throws {
+        let h = try await Harness.make("ingest", backend)
         try await h.test { c async throws in
             let r = try await c.send(.post, "/v1/orders", Orders.text)
             #expect(r.status == .created)
@@ -64,8 +64,8 @@ import Testing
         #expect(try await h.daemon.store.orderCount() == 48)
     }
 
-    @Test func aBadItemRejectsTheBatchAndPointsAtTheField() async throws {
-        let h = try Harness("bad-item")
+    @Test(arguments: Backend.available) func aBadItemRejectsTheBatchAndPointsAtTheField(_ backend: Backend) async throws {
+        let h = try await Harness.make("bad-item", backend)
         try await h.test { c async throws in
             let bad = Orders.one("O-B", qty: -3)
             let r = try await c.send(.post, "/v1/orders", "[\(Orders.one("O-A")), \(bad), {\"order_id\": 7}]")
@@ -99,8 +99,8 @@ import Testing
         }
     }
 
-    @Test func aKnownIdWithADifferentBodyIsAConflictNamingIt() async throws {
-        let h = try Harness("conflict")
+    @Test(arguments: Backend.available) func aKnownIdWithADifferentBodyIsAConflictNamingIt(_ backend: Backend) async throws {
+        let h = try await Harness.make("conflict", backend)
         try await h.test { c async throws in
             #expect(try await c.send(.post, "/v1/orders", Orders.one("O-1")).status == .created)
             // Whitespace and key order do not matter: same order.
@@ -117,8 +117,8 @@ import Testing
         }
     }
 
-    @Test func cutoffsCloseTheDayAndWavesTakeLaterOrders() async throws {
-        let h = try Harness("waves", now: "2025-09-15T20:00:00+08:00") { $0.warehouseWaves = ["WA": [LocalTime(21, 0), LocalTime(22, 0)]] }
+    @Test(arguments: Backend.available) func cutoffsCloseTheDayAndWavesTakeLaterOrders(_ backend: Backend) async throws {
+        let h = try await Harness.make("waves", backend, now: "2025-09-15T20:00:00+08:00") { $0.warehouseWaves = ["WA": [LocalTime(21, 0), LocalTime(22, 0)]] }
         try await h.test { c async throws in
             #expect(try await c.send(.post, "/v1/orders", Orders.one("O-1", point: "P1") + "\n" + Orders.one("O-7", point: "P7")).status == .created)
             #expect(try await c.send(.get, "/v1/orders/O-1").json["cutoff_at"] as? String == "2025-09-15T21:00:00+08:00")
@@ -143,8 +143,8 @@ import Testing
         }
     }
 
-    @Test func pagesTheOrderBookWithATotal() async throws {
-        let h = try Harness("paging")
+    @Test(arguments: Backend.available) func pagesTheOrderBookWithATotal(_ backend: Backend) async throws {
+        let h = try await Harness.make("paging", backend)
         try await h.test { c async throws in
             _ = try await c.send(.post, "/v1/orders", Orders.text)
             let p1 = try await c.send(.get, "/v1/orders?delivery_date=2025-09-16&limit=20")
@@ -180,8 +180,8 @@ import Testing
         }
     }
 
-    @Test func vansGoOutOfAndBackIntoServiceIdempotently() async throws {
-        let h = try Harness("vans")
+    @Test(arguments: Backend.available) func vansGoOutOfAndBackIntoServiceIdempotently(_ backend: Backend) async throws {
+        let h = try await Harness.make("vans", backend)
         try await h.test { c async throws in
             let body = #"{"delivery_date": "2025-09-16", "reason": "flat tyre"}"#
             let out = try await c.send(.post, "/v1/vehicles/WA-VAN-2/out-of-service", body)
@@ -196,8 +196,8 @@ import Testing
         }
     }
 
-    @Test func healthAndMetrics() async throws {
-        let h = try Harness("health")
+    @Test(arguments: Backend.available) func healthAndMetrics(_ backend: Backend) async throws {
+        let h = try await Harness.make("health", backend)
         try await h.test { c async throws in
             _ = try await c.send(.post, "/v1/orders", Orders.one("O-1"))
             let health = try await c.send(.get, "/v1/health")

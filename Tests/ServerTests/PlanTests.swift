@@ -39,8 +39,8 @@ func awaitJob(_ c: any TestClientProtocol, _ id: Int) async throws -> [String: A
 }
 
 @Suite struct PlanLifecycleTests {
-    @Test func plansAtTheCutoffAndPublishesDocumentsThatPassTheChecker() async throws {
-        let h = try Harness("lifecycle")
+    @Test(arguments: Backend.available) func plansAtTheCutoffAndPublishesDocumentsThatPassTheChecker(_ backend: Backend) async throws {
+        let h = try await Harness.make("lifecycle", backend)
         try await h.test { c async throws in
             _ = try await c.send(.post, "/v1/orders", Orders.text)
             try await h.daemon.scheduler.tick()
@@ -89,8 +89,8 @@ func awaitJob(_ c: any TestClientProtocol, _ id: Int) async throws -> [String: A
         }
     }
 
-    @Test func aLateChangeKeepsDispatchedRoutesAndReplansTheRest() async throws {
-        let h = try Harness("replan", now: "2025-09-15T12:00:00+08:00")
+    @Test(arguments: Backend.available) func aLateChangeKeepsDispatchedRoutesAndReplansTheRest(_ backend: Backend) async throws {
+        let h = try await Harness.make("replan", backend, now: "2025-09-15T12:00:00+08:00")
         try await h.test { c async throws in
             _ = try await c.send(.post, "/v1/orders", Orders.text)
             let now = try await c.send(.post, "/v1/plans?wait=120", #"{"delivery_date": "2025-09-16"}"#)
@@ -135,21 +135,23 @@ func awaitJob(_ c: any TestClientProtocol, _ id: Int) async throws -> [String: A
         }
     }
 
-    @Test func aJobInterruptedByAStopRunsAgainAtTheNextStart() async throws {
-        let h = try Harness("interrupted")
+    @Test(arguments: Backend.available) func aJobInterruptedByAStopRunsAgainAtTheNextStart(_ backend: Backend) async throws {
+        let h = try await Harness.make("interrupted", backend)
         _ = try await h.daemon.ingest.ingest(Array(Orders.text.utf8), source: "http", maxItems: 100, what: "batch")
         _ = try await h.daemon.store.enqueue(.init(deliveryDate: "2025-09-16", trigger: "manual", createdAt: 1))
-        _ = try await h.daemon.store.claimNextJob(now: 2)  // "running" when the process died
-        // A new daemon on the same database (the services start with the test).
-        let again = try Harness("interrupted-2") { $0.database = h.daemon.config.database }
+        let now = h.clock.now()
+        _ = try await h.daemon.store.claimNextJob(worker: "w", now: now, leaseSeconds: 3_600)  // "running" when the process died
+        // The same worker restarted on the same database (the services start with the test):
+        // it takes its job back at once, without waiting for the lease.
+        let again = try await Harness.make("interrupted-2", backend) { $0.database = h.daemon.config.database; $0.workerId = "w" }
         try await again.test { c async throws in
             let j = try await awaitJob(c, 1)
             #expect(j["state"] as? String == "done" && j["attempts"] as? Int == 2)
         }
     }
 
-    @Test func aDayWithoutOrdersFailsItsJobWithAReason() async throws {
-        let h = try Harness("empty")
+    @Test(arguments: Backend.available) func aDayWithoutOrdersFailsItsJobWithAReason(_ backend: Backend) async throws {
+        let h = try await Harness.make("empty", backend)
         try await h.test { c async throws in
             let r = try await c.send(.post, "/v1/plans?wait=30", #"{"delivery_date": "2025-09-20"}"#)
             #expect(r.json["state"] as? String == "failed" && r.json["reason"] as? String == "no orders to plan for 2025-09-20")

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Planning
+import Store
 import Testing
 
 @testable import Server
@@ -55,9 +56,55 @@ struct Harness {
         daemon = try Daemon(config: c, clock: clock, logger: logger)
     }
 
+    /// The same on `backend`: SQLite in the directory, or a fresh database on the PostgreSQL test
+    /// server (`edit` may point `database` at an earlier harness's, to restart on it).
+    static func make(_ name: String, _ backend: Backend, now: String = "2025-09-15T12:00:00+08:00",
+                     edit: (inout ServerConfig) -> Void = { _ in }) async throws -> Harness {
+        let dir = try temporaryDirectory(name)
+        var c = ServerConfig()
+        c.scenario = Paths.smallCity
+        c.database = backend == .postgres ? try await PGTest.freshDatabase() : dir + "/lastmile.db"
+        c.writeToken = token
+        c.scheduler = false
+        c.routingIterations = 0
+        edit(&c)
+        let clock = TestClock(now)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return Harness(daemon: try await Daemon.open(config: c, clock: clock, logger: logger), clock: clock, dir: dir)
+    }
+
+    init(daemon: Daemon, clock: TestClock, dir: String) {
+        self.daemon = daemon
+        self.clock = clock
+        self.dir = dir
+    }
+
     func test<T: Sendable>(_ setup: TestingSetup = .router, _ body: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
         try await daemon.application().test(setup, body)
     }
+}
+
+/// The PostgreSQL server of the tests: `LASTMILE_TEST_POSTGRES_URL`, as `.ci/run` sets it.
+enum PGTest {
+    static let url = ProcessInfo.processInfo.environment["LASTMILE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    static let howToStart: Comment = """
+        no PostgreSQL server for the tests: run `export LASTMILE_TEST_POSTGRES_URL=$(tools/pg-test-cluster start)` \
+        (Debian's postgresql package; a throw-away cluster on port 55432), then swift test again
+        """
+
+    static func freshDatabase() async throws -> String {
+        let name = "lm_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        return try await PostgresStore.createDatabase(onServerOf: try #require(url), name: name)
+    }
+}
+
+/// The stores the API tests run on: SQLite always; PostgreSQL when the test server is set
+/// (without it `PostgresAPITests` says, as a skipped suite, how to start one).
+enum Backend: String, CustomTestStringConvertible, Sendable {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+    static var available: [Backend] { PGTest.url == nil ? [.sqlite] : [.sqlite, .postgres] }
 }
 
 /// The fixture's orders as JSON Lines text, and one order by id.

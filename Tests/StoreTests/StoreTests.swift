@@ -5,25 +5,6 @@ import Testing
 
 @testable import Store
 
-/// A store in a fresh temporary file.
-func temporaryStore(_ name: String = "store") throws -> Store {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lastmile-\(name)-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return try Store(path: dir + "/lastmile.db")
-}
-
-func order(_ id: String, group: String = "G-1", point: String = "P1", date: String = "2025-09-16",
-           lines: [(String, Int)] = [("VEG", 2)]) -> Order {
-    Order(orderId: id, groupId: group, pickupPointId: point, customerId: "C-\(id)", deliveryDate: CalendarDate.parse(date)!,
-          completedAt: Timestamp.parse("2025-09-15T20:00:00+08:00")!, lines: lines.map { OrderLine(sku: $0.0, qty: $0.1) })
-}
-
-/// Body text used as the idempotency key; the store compares it byte for byte.
-func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? = nil) -> IncomingOrder {
-    IncomingOrder(order: o, body: body ?? "{\"id\":\"\(o.orderId)\",\"lines\":\(o.lines.map { "\($0.sku)x\($0.qty)" })}",
-                  cutoffAt: cutoffAt, closedReason: cutoffAt == nil ? "closed" : nil, index: index)
-}
-
 @Suite struct SchemaTests {
     @Test func migratesAnEmptyDatabaseInWALWithFullSync() throws {
         let store = try temporaryStore()
@@ -31,24 +12,52 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         #expect(try store.synchronousSetting() == 2)  // FULL
         let (tables, applied) = try store.pool.read { db in
             (try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name"),
-             try Schema.migrator.appliedIdentifiers(db))
+             try SQLiteSchema.migrator.appliedIdentifiers(db))
         }
         #expect(tables == ["lists", "order_lines", "orders", "plan_jobs", "plan_versions", "routes", "stops", "vehicle_outages"])
-        #expect(applied == Set(Schema.migrator.migrations))
+        #expect(applied == Set(SQLiteSchema.migrator.migrations))
     }
 
     @Test func reopeningKeepsDataAndRunsNoMigrationTwice() async throws {
         let store = try temporaryStore()
         _ = try await store.ingest([incoming(order("O-1"))], source: "http", now: 10)
-        let again = try Store(path: store.path)
+        let again = try SQLiteStore(path: store.path)
         #expect(try await again.orderCount() == 1)
-        #expect(try await again.pool.read { try Schema.migrator.hasCompletedMigrations($0) })
+        #expect(try await again.pool.read { try SQLiteSchema.migrator.hasCompletedMigrations($0) })
     }
 }
 
-@Suite struct OrderStoreTests {
-    @Test func roundTripsOrdersWithTheirLinesInOrder() async throws {
-        let store = try temporaryStore()
+@Suite(.enabled(if: PGTest.url != nil, PGTest.howToStart))
+struct PostgresSchemaTests {
+    @Test func migratesAnEmptyDatabaseAndReopeningRunsNoMigrationTwice() async throws {
+        let url = try await PGTest.freshDatabase()
+        let store = try await PostgresStore.open(url: url)
+        #expect(try await store.appliedMigrations() == Migrations.all)
+        _ = try await store.ingest([incoming(order("O-1"))], source: "http", now: 10)
+        // Two workers starting at once: one migrates, the other finds it done.
+        async let a = PostgresStore.open(url: url)
+        async let b = PostgresStore.open(url: url)
+        let (x, y) = try await (a, b)
+        #expect(try await x.appliedMigrations() == Migrations.all)
+        #expect(try await y.orderCount() == 1)
+        await x.close(); await y.close(); await store.close()
+    }
+
+    @Test func aBadURLSaysWhatIsWrong() async throws {
+        #expect(throws: InputError(field: "db", "the URL names no database (expected postgres://user[:password]@host[:port]/database)")) {
+            _ = try PostgresStore.configuration(url: "postgres://me@localhost:5432/", maxConnections: 1)
+        }
+        #expect(throws: InputError(field: "db", "sslmode must be disable, prefer or require (expected postgres://user[:password]@host[:port]/database)")) {
+            _ = try PostgresStore.configuration(url: "postgres://me@localhost/db?sslmode=maybe", maxConnections: 1)
+        }
+        let (_, shown) = try PostgresStore.configuration(url: "postgres://me:secret@db.local:6543/lm", maxConnections: 1)
+        #expect(shown == "postgres://me@db.local:6543/lm")  // no password in logs
+    }
+}
+
+/// What every store promises (`Store`), checked on each backend by the two suites below.
+enum StoreContract {
+    static func roundTripsOrdersWithTheirLinesInOrder(_ store: any Store) async throws {
         let a = order("O-2", lines: [("VEG", 2), ("MILK", 1), ("EGG", 12)])
         let b = order("O-1", point: "P2")
         let r = try await store.ingest([incoming(a), incoming(b, index: 1)], source: "http", now: 10)
@@ -57,13 +66,10 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         #expect(back == [b, a])  // order-id order, lines as sent
         let rec = try #require(try await store.order(id: "O-2"))
         #expect(rec.status == "active" && rec.cutoffAt == 1_000 && rec.receivedAt == 10 && rec.source == "http")
-        #expect(try await store.pool.read { try OrderLineRecord.filter(Column("order_id") == "O-2").order(Column("line_no")).fetchAll($0) }
-            == [OrderLineRecord(orderId: "O-2", lineNo: 0, sku: "VEG", qty: 2), OrderLineRecord(orderId: "O-2", lineNo: 1, sku: "MILK", qty: 1),
-                OrderLineRecord(orderId: "O-2", lineNo: 2, sku: "EGG", qty: 12)])
+        #expect(rec.body == incoming(a).body && rec.completedAt == "2025-09-15T20:00:00+08:00")
     }
 
-    @Test func theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict() async throws {
-        let store = try temporaryStore()
+    static func theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict(_ store: any Store) async throws {
         _ = try await store.ingest([incoming(order("O-1"))], source: "http", now: 10)
         let same = try await store.ingest([incoming(order("O-1"))], source: "http", now: 20)
         #expect(same == IngestResult(created: 0, unchanged: 1, linesCreated: 0, issues: []))
@@ -75,8 +81,7 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         #expect(try await store.order(id: "O-1")?.receivedAt == 10)
     }
 
-    @Test func aClosedDayRejectsNewOrdersButNotRepeats() async throws {
-        let store = try temporaryStore()
+    static func aClosedDayRejectsNewOrdersButNotRepeats(_ store: any Store) async throws {
         _ = try await store.ingest([incoming(order("O-1"))], source: "http", now: 10)
         let r = try await store.ingest([incoming(order("O-1"), cutoffAt: nil), incoming(order("O-2"), index: 1, cutoffAt: nil)],
                                        source: "http", now: 2_000)
@@ -84,8 +89,7 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         #expect(try await store.orderCount() == 1)
     }
 
-    @Test func pagesADayInArrivalOrderWithTotals() async throws {
-        let store = try temporaryStore()
+    static func pagesADayInArrivalOrderWithTotals(_ store: any Store) async throws {
         let ids = (1...7).map { "O-\(10 - $0)" }
         _ = try await store.ingest(ids.enumerated().map { incoming(order($1), index: $0) }, source: "http", now: 10)
         _ = try await store.ingest([incoming(order("X-1", date: "2025-09-17"))], source: "http", now: 11)
@@ -95,10 +99,12 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         #expect(p3.total == 7 && p3.page.map(\.orderId) == [ids[6]])
         _ = try await store.cancel(orderId: ids[0], reason: nil, now: 12)
         #expect(try await store.orders(deliveryDate: "2025-09-16", status: "active", offset: 0, limit: 10).total == 6)
+        #expect(try await store.openCutoffs(fromDate: "2025-09-16").map(\.deliveryDate) == ["2025-09-16", "2025-09-17"])
+        #expect(try await store.hasOrders(deliveryDate: "2025-09-17", cutoffAt: 1_000))
+        #expect(!(try await store.hasOrders(deliveryDate: "2025-09-17", cutoffAt: 999)))
     }
 
-    @Test func cancelsBeforeTheCutoffOnly() async throws {
-        let store = try temporaryStore()
+    static func cancelsBeforeTheCutoffOnly(_ store: any Store) async throws {
         _ = try await store.ingest([incoming(order("O-1")), incoming(order("O-2"), index: 1)], source: "http", now: 10)
         guard case .cancelled(let r) = try await store.cancel(orderId: "O-1", reason: "customer", now: 999) else { Issue.record(); return }
         #expect(r.status == "cancelled" && r.cancelledAt == 999 && r.cancelReason == "customer")
@@ -109,71 +115,102 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         #expect(try await store.planningOrders(deliveryDate: "2025-09-16", scopeCutoffAt: 1_000, alsoIds: []).map(\.orderId) == ["O-2"])
         #expect(try await store.planningOrders(deliveryDate: "2025-09-16", scopeCutoffAt: 999, alsoIds: ["O-1"]).map(\.orderId) == ["O-1"])
     }
-}
 
-@Suite struct PlanStoreTests {
-    func route(_ id: String, vehicle: String = "V-1", departureAt: Int = 5_000) -> RouteRecord {
-        RouteRecord(planId: 0, routeId: id, warehouseId: "W1", vehicleId: vehicle, trip: 1, departure: "d", departureAt: departureAt,
-                    returnTime: "r", stops: 1, crates: 3, grams: 100, distanceM: 1_000, cost: 50, routeJson: "{}", keptFromPlan: nil,
-                    dispatchedAt: nil)
-    }
-
-    func write(_ routes: [RouteRecord], orders: [[String]]) -> PlanWrite {
-        let totals = Totals(orders: 2, ordersPlanned: 2, ordersUnassigned: 0, pickupPoints: 1, vehicles: 1, trips: routes.count, stops: 1,
-                            onTimeStops: 1, crates: 3, kg: 0.1, distanceM: 1_000, durationS: 60, cost: 50, fixedCost: 0, costPerOrder: 25)
-        let stops = zip(routes, orders).map { r, ids in
-            StopRecord(planId: 0, routeId: r.routeId, sequence: 1, pickupPointId: "P1", arrival: "a", orders: ids.count, crates: 3, grams: 100,
-                       orderIds: "[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]")
-        }
-        return PlanWrite(totals: totals, routes: routes, stops: stops,
-                         lists: [ListRecord(planId: 0, path: "plan.json", contentType: "application/json", body: Data("{}".utf8))])
-    }
-
-    @Test func jobsRunOnceAndAnInterruptedJobIsQueuedAgain() async throws {
-        let store = try temporaryStore()
+    static func cutoffJobsAreUniqueAndManualJobsJoinTheQueuedOne(_ store: any Store) async throws {
         let first = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "cutoff", cutoffKey: "k", createdAt: 1))
         let again = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "cutoff", cutoffKey: "k", createdAt: 2))
         #expect(first.created && !again.created && again.job.id == first.job.id)
         let manual = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", createdAt: 3))
         #expect(try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "replan", createdAt: 4)).job.id == manual.job.id)
-        let claimed = try #require(try await store.claimNextJob(now: 5))
-        #expect(claimed.id == first.job.id && claimed.state == "running" && claimed.attempts == 1)
-        #expect(try await store.requeueInterrupted() == 1)
-        let reclaimed = try #require(try await store.claimNextJob(now: 6))
-        #expect(reclaimed.id == first.job.id && reclaimed.attempts == 2)
+        // A re-optimisation that keeps named routes never joins.
+        #expect(try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "reoptimise", createdAt: 5, keepRouteIds: "[]")).created)
+        #expect(try await store.jobCounts() == ["queued": 3])
     }
 
-    @Test func publishingIsAllOrNothing() async throws {
-        let store = try temporaryStore()
+    static func aClaimIsALeaseThatOnlyItsHolderRenewsPublishesOrFails(_ store: any Store) async throws {
         let job = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", createdAt: 1)).job
-        _ = try await store.claimNextJob(now: 2)
+        let claimed = try #require(try await store.claimNextJob(worker: "w1", now: 100, leaseSeconds: 30))
+        #expect(claimed.id == job.id && claimed.state == "running" && claimed.attempts == 1 && claimed.workerId == "w1" && claimed.leaseUntil == 130)
+        // Held: nobody else gets it before the lease ends.
+        #expect(try await store.claimNextJob(worker: "w2", now: 129, leaseSeconds: 30) == nil)
+        #expect(try await store.renewLease(jobId: job.id!, worker: "w1", until: 160))
+        #expect(!(try await store.renewLease(jobId: job.id!, worker: "w2", until: 999)))
+        #expect(try await store.claimNextJob(worker: "w2", now: 159, leaseSeconds: 30) == nil)
+        // w1 stalls past its lease: w2 claims the job (attempt 2); w1 can no longer publish or fail it.
+        let taken = try #require(try await store.claimNextJob(worker: "w2", now: 161, leaseSeconds: 30))
+        #expect(taken.id == job.id && taken.attempts == 2 && taken.workerId == "w2")
+        #expect(!(try await store.renewLease(jobId: job.id!, worker: "w1", until: 200)))
+        await #expect(throws: LeaseLost(jobId: job.id!, worker: "w1")) {
+            try await store.publish(jobId: job.id!, worker: "w1", deliveryDate: "2025-09-16", plan: write([route("R1")], orders: [["O-1"]]), now: 170)
+        }
+        #expect(!(try await store.failJob(id: job.id!, worker: "w1", reason: "x", now: 170)))
+        let v = try await store.publish(jobId: job.id!, worker: "w2", deliveryDate: "2025-09-16", plan: write([route("R1")], orders: [["O-1"]]), now: 171)
+        #expect(v.version == 1)
+        let done = try #require(try await store.job(id: job.id!))
+        #expect(done.state == "done" && done.planId == v.id && done.workerId == "w2" && done.leaseUntil == nil)
+        #expect(try await store.planVersions(deliveryDate: "2025-09-16").count == 1)
+        // Done is done: a second publication of the job is refused.
+        await #expect(throws: LeaseLost(jobId: job.id!, worker: "w2")) {
+            try await store.publish(jobId: job.id!, worker: "w2", deliveryDate: "2025-09-16", plan: write([route("R1")], orders: [["O-1"]]), now: 172)
+        }
+    }
+
+    static func aJobWhoseLeasePassedMaxAttemptsTimesIsFailedWithTheReason(_ store: any Store) async throws {
+        let job = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", createdAt: 1)).job
+        for attempt in 1...PlanJobPolicy.maxAttempts {
+            let c = try #require(try await store.claimNextJob(worker: "w\(attempt)", now: attempt * 100, leaseSeconds: 30))
+            #expect(c.attempts == attempt)   // each worker dies while planning
+        }
+        #expect(try await store.claimNextJob(worker: "w9", now: 1_000, leaseSeconds: 30) == nil)
+        let failed = try #require(try await store.job(id: job.id!))
+        #expect(failed.state == "failed" && failed.reason == PlanJobPolicy.interruptedReason(attempts: 3))
+        #expect(failed.reason == "planning was interrupted 3 times (the process stopped or crashed each time); not retried")
+    }
+
+    static func aFailedJobKeepsItsReason(_ store: any Store) async throws {
+        let job = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", createdAt: 1)).job
+        _ = try await store.claimNextJob(worker: "w1", now: 2, leaseSeconds: 30)
+        #expect(try await store.failJob(id: job.id!, worker: "w1", reason: "no orders to plan", now: 3))
+        let j = try #require(try await store.job(id: job.id!))
+        #expect(j.state == "failed" && j.reason == "no orders to plan" && j.finishedAt == 3)
+        #expect(try await store.claimNextJob(worker: "w1", now: 1_000, leaseSeconds: 30) == nil)
+    }
+
+    static func publishingIsAllOrNothing(_ store: any Store) async throws {
+        let job = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", createdAt: 1)).job
+        _ = try await store.claimNextJob(worker: "w", now: 2, leaseSeconds: 30)
         // Two routes with one id violate the primary key: nothing of the version may remain.
         await #expect(throws: (any Error).self) {
-            try await store.publish(jobId: job.id!, deliveryDate: "2025-09-16", plan: write([route("R1"), route("R1")], orders: [["O-1"], ["O-2"]]), now: 3)
+            try await store.publish(jobId: job.id!, worker: "w", deliveryDate: "2025-09-16",
+                                    plan: write([route("R1"), route("R1")], orders: [["O-1"], ["O-2"]]), now: 3)
         }
         #expect(try await store.planVersions(deliveryDate: "2025-09-16").isEmpty)
-        #expect(try await store.pool.read { try RouteRecord.fetchCount($0) + StopRecord.fetchCount($0) + ListRecord.fetchCount($0) } == 0)
         #expect(try await store.job(id: job.id!)?.state == "running")
 
-        let v1 = try await store.publish(jobId: job.id!, deliveryDate: "2025-09-16", plan: write([route("R1"), route("R2")], orders: [["O-1"], ["O-2"]]), now: 4)
+        let v1 = try await store.publish(jobId: job.id!, worker: "w", deliveryDate: "2025-09-16",
+                                         plan: write([route("R1"), route("R2")], orders: [["O-1"], ["O-2"]]), now: 4)
         #expect(v1.version == 1 && v1.ordersPlanned == 2)
         let done = try await store.job(id: job.id!)
         #expect(done?.state == "done" && done?.planId == v1.id)
         #expect(try await store.routes(planId: v1.id!).map(\.routeId) == ["R1", "R2"])
+        #expect(try await store.stops(planId: v1.id!).map(\.orderIds) == [#"["O-1"]"#, #"["O-2"]"#])
         #expect(try await store.list(planId: v1.id!, path: "plan.json")?.body == Data("{}".utf8))
+        #expect(try await store.listPaths(planId: v1.id!) == ["plan.json"])
+        #expect(try await store.currentPlan(deliveryDate: "2025-09-16") == v1)
+        #expect(try await store.planVersion(id: v1.id!) == v1)
     }
 
-    @Test func dispatchesFromTheCurrentVersionOnlyAndLocksDispatchedOrDepartedRoutes() async throws {
-        let store = try temporaryStore()
+    static func dispatchesFromTheCurrentVersionOnlyAndLocksDispatchedOrDepartedRoutes(_ store: any Store) async throws {
         var versions: [PlanVersionRecord] = []
         for k in 1...2 {
             let job = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", createdAt: k)).job
-            _ = try await store.claimNextJob(now: k)
-            versions.append(try await store.publish(jobId: job.id!, deliveryDate: "2025-09-16",
+            _ = try await store.claimNextJob(worker: "w", now: k, leaseSeconds: 30)
+            versions.append(try await store.publish(jobId: job.id!, worker: "w", deliveryDate: "2025-09-16",
                                                     plan: write([route("R1", departureAt: 5_000), route("R2", vehicle: "V-2", departureAt: 9_000)],
                                                                 orders: [["O-1"], ["O-2"]]), now: k))
         }
         let old = versions[0].id!, cur = versions[1].id!
+        #expect(versions.map(\.version) == [1, 2])
         #expect(try await store.dispatch(planId: old, routeId: "R1", now: 100) == .superseded(currentPlanId: cur))
         #expect(try await store.dispatch(planId: cur, routeId: "R9", now: 100) == .notFound)
         guard case .dispatched(let r) = try await store.dispatch(planId: cur, routeId: "R2", now: 100) else { Issue.record(); return }
@@ -182,21 +219,142 @@ func incoming(_ o: Order, index: Int = 0, cutoffAt: Int? = 1_000, body: String? 
         #expect(try await store.lockedRoutes(deliveryDate: "2025-09-16", now: 4_999, departedCountsAsDispatched: true).map(\.routeId) == ["R2"])
         #expect(try await store.lockedRoutes(deliveryDate: "2025-09-16", now: 5_000, departedCountsAsDispatched: true).map(\.routeId) == ["R1", "R2"])
         #expect(try await store.lockedRoutes(deliveryDate: "2025-09-16", now: 5_000, departedCountsAsDispatched: false).map(\.routeId) == ["R2"])
+        #expect(try await store.currentRoutes(deliveryDate: "2025-09-16", ids: ["R1", "R7"]).map(\.routeId) == ["R1"])
         // A group with an order on a dispatched route cannot be cancelled.
-        _ = try await store.ingest([incoming(order("O-2", group: "G-7"))], source: "http", now: 1)
+        _ = try await store.ingest([incoming(order("O-2", group: "G-7")), incoming(order("O-3", group: "G-8"), index: 1)], source: "http", now: 1)
         #expect(try await store.cancelGroup(groupId: "G-7", deliveryDate: "2025-09-16", reason: nil, now: 300, departedCountsAsDispatched: true)
             == .dispatched(["O-2": "R2"]))
-        #expect(try await store.cancelGroup(groupId: "G-8", deliveryDate: "2025-09-16", reason: nil, now: 300, departedCountsAsDispatched: true)
+        #expect(try await store.cancelGroup(groupId: "G-8", deliveryDate: "2025-09-16", reason: "late", now: 300, departedCountsAsDispatched: true)
+            == .cancelled(orderIds: ["O-3"]))
+        #expect(try await store.cancelGroup(groupId: "G-8", deliveryDate: "2025-09-16", reason: nil, now: 301, departedCountsAsDispatched: true)
             == .notFound)
     }
 
-    @Test func outagesAreIdempotent() async throws {
-        let store = try temporaryStore()
+    static func anEditIsPublishedOnlyFromTheCurrentVersion(_ store: any Store) async throws {
+        let (job, _) = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", createdAt: 1))
+        _ = try await store.claimNextJob(worker: "w", now: 1, leaseSeconds: 30)
+        let w = write([route("R1")], orders: [["O-1"]])
+        let v1 = try await store.publish(jobId: job.id!, worker: "w", deliveryDate: "2025-09-16", plan: w, now: 2)
+        guard case .published(let v2) = try await store.publishEdit(basePlanId: v1.id!, plan: w, note: "edited by Wang", now: 3) else {
+            Issue.record("edit not published")
+            return
+        }
+        #expect(v2.version == 2 && v2.trigger == "edit" && v2.note == "edited by Wang")
+        #expect(try await store.job(id: v2.jobId)?.state == "done")
+        #expect(try await store.publishEdit(basePlanId: v1.id!, plan: w, note: "late", now: 4) == .superseded(currentPlanId: v2.id!))
+        #expect(try await store.publishEdit(basePlanId: 99, plan: w, note: "x", now: 4) == .notFound)
+    }
+
+    static func outagesAreIdempotent(_ store: any Store) async throws {
         #expect(try await store.setOutage(deliveryDate: "2025-09-16", vehicleId: "V-1", reason: "flat tyre", now: 1))
         let again = try await store.setOutage(deliveryDate: "2025-09-16", vehicleId: "V-1", reason: nil, now: 2)
         #expect(!again)
-        #expect(try await store.outages(deliveryDate: "2025-09-16").map(\.vehicleId) == ["V-1"])
+        let outages = try await store.outages(deliveryDate: "2025-09-16")
+        #expect(outages.map(\.vehicleId) == ["V-1"] && outages[0].reason == "flat tyre" && outages[0].since == 1)
         #expect(try await store.clearOutage(deliveryDate: "2025-09-16", vehicleId: "V-1"))
+        #expect(!(try await store.clearOutage(deliveryDate: "2025-09-16", vehicleId: "V-1")))
         #expect(try await store.outages(deliveryDate: "2025-09-16").isEmpty)
+    }
+}
+
+/// The contract on each backend. The bodies are `StoreContract`'s; only the store differs.
+@Suite struct SQLiteStoreTests {
+    func on(_ body: (any Store) async throws -> Void) async throws { try await body(try temporaryStore()) }
+    @Test func roundTripsOrdersWithTheirLinesInOrder() async throws { try await on(StoreContract.roundTripsOrdersWithTheirLinesInOrder) }
+    @Test func theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict() async throws { try await on(StoreContract.theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict) }
+    @Test func aClosedDayRejectsNewOrdersButNotRepeats() async throws { try await on(StoreContract.aClosedDayRejectsNewOrdersButNotRepeats) }
+    @Test func pagesADayInArrivalOrderWithTotals() async throws { try await on(StoreContract.pagesADayInArrivalOrderWithTotals) }
+    @Test func cancelsBeforeTheCutoffOnly() async throws { try await on(StoreContract.cancelsBeforeTheCutoffOnly) }
+    @Test func cutoffJobsAreUniqueAndManualJobsJoinTheQueuedOne() async throws { try await on(StoreContract.cutoffJobsAreUniqueAndManualJobsJoinTheQueuedOne) }
+    @Test func aClaimIsALeaseThatOnlyItsHolderRenewsPublishesOrFails() async throws { try await on(StoreContract.aClaimIsALeaseThatOnlyItsHolderRenewsPublishesOrFails) }
+    @Test func aJobWhoseLeasePassedMaxAttemptsTimesIsFailedWithTheReason() async throws { try await on(StoreContract.aJobWhoseLeasePassedMaxAttemptsTimesIsFailedWithTheReason) }
+    @Test func aFailedJobKeepsItsReason() async throws { try await on(StoreContract.aFailedJobKeepsItsReason) }
+    @Test func publishingIsAllOrNothing() async throws { try await on(StoreContract.publishingIsAllOrNothing) }
+    @Test func dispatchesFromTheCurrentVersionOnlyAndLocksDispatchedOrDepartedRoutes() async throws { try await on(StoreContract.dispatchesFromTheCurrentVersionOnlyAndLocksDispatchedOrDepartedRoutes) }
+    @Test func anEditIsPublishedOnlyFromTheCurrentVersion() async throws { try await on(StoreContract.anEditIsPublishedOnlyFromTheCurrentVersion) }
+    @Test func outagesAreIdempotent() async throws { try await on(StoreContract.outagesAreIdempotent) }
+
+    /// One daemon per file: at its restart every job left running is claimable at once.
+    @Test func aRestartRequeuesEveryRunningJobAtOnce() async throws {
+        let store = try temporaryStore()
+        let job = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "manual", createdAt: 1)).job
+        _ = try await store.claimNextJob(worker: "host-1", now: 5, leaseSeconds: 30)
+        #expect(try await store.requeueInterrupted(worker: "host-2", now: 6) == 1)
+        let again = try #require(try await store.claimNextJob(worker: "host-2", now: 6, leaseSeconds: 30))
+        #expect(again.id == job.id && again.attempts == 2 && again.workerId == "host-2")
+    }
+
+    @Test func aFailedPublicationLeavesNoRows() async throws {
+        let store = try temporaryStore()
+        try await StoreContract.publishingIsAllOrNothing(store)
+        // Only the second, successful version's rows: 2 routes, 2 stops, 1 list.
+        #expect(try await store.pool.read { try RouteRecord.fetchCount($0) + StopRecord.fetchCount($0) + ListRecord.fetchCount($0) } == 5)
+    }
+}
+
+@Suite(.enabled(if: PGTest.url != nil, PGTest.howToStart))
+struct PostgresStoreTests {
+    func on(_ body: (any Store) async throws -> Void) async throws {
+        let store = try await PGTest.freshStore()
+        try await body(store)
+        await store.close()
+    }
+    @Test func roundTripsOrdersWithTheirLinesInOrder() async throws { try await on(StoreContract.roundTripsOrdersWithTheirLinesInOrder) }
+    @Test func theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict() async throws { try await on(StoreContract.theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict) }
+    @Test func aClosedDayRejectsNewOrdersButNotRepeats() async throws { try await on(StoreContract.aClosedDayRejectsNewOrdersButNotRepeats) }
+    @Test func pagesADayInArrivalOrderWithTotals() async throws { try await on(StoreContract.pagesADayInArrivalOrderWithTotals) }
+    @Test func cancelsBeforeTheCutoffOnly() async throws { try await on(StoreContract.cancelsBeforeTheCutoffOnly) }
+    @Test func cutoffJobsAreUniqueAndManualJobsJoinTheQueuedOne() async throws { try await on(StoreContract.cutoffJobsAreUniqueAndManualJobsJoinTheQueuedOne) }
+    @Test func aClaimIsALeaseThatOnlyItsHolderRenewsPublishesOrFails() async throws { try await on(StoreContract.aClaimIsALeaseThatOnlyItsHolderRenewsPublishesOrFails) }
+    @Test func aJobWhoseLeasePassedMaxAttemptsTimesIsFailedWithTheReason() async throws { try await on(StoreContract.aJobWhoseLeasePassedMaxAttemptsTimesIsFailedWithTheReason) }
+    @Test func aFailedJobKeepsItsReason() async throws { try await on(StoreContract.aFailedJobKeepsItsReason) }
+    @Test func publishingIsAllOrNothing() async throws { try await on(StoreContract.publishingIsAllOrNothing) }
+    @Test func dispatchesFromTheCurrentVersionOnlyAndLocksDispatchedOrDepartedRoutes() async throws { try await on(StoreContract.dispatchesFromTheCurrentVersionOnlyAndLocksDispatchedOrDepartedRoutes) }
+    @Test func anEditIsPublishedOnlyFromTheCurrentVersion() async throws { try await on(StoreContract.anEditIsPublishedOnlyFromTheCurrentVersion) }
+    @Test func outagesAreIdempotent() async throws { try await on(StoreContract.outagesAreIdempotent) }
+
+    /// Several workers: a restarted worker takes back its own jobs at once, not another's.
+    @Test func aRestartRequeuesOnlyTheWorkersOwnJobs() async throws {
+        let store = try await PGTest.freshStore()
+        for k in 1...2 { _ = try await store.enqueue(PlanJobRecord(deliveryDate: "2025-09-1\(k)", trigger: "manual", createdAt: k)) }
+        _ = try await store.claimNextJob(worker: "w1", now: 5, leaseSeconds: 30)
+        _ = try await store.claimNextJob(worker: "w2", now: 5, leaseSeconds: 30)
+        #expect(try await store.requeueInterrupted(worker: "w1", now: 6) == 1)
+        let back = try #require(try await store.claimNextJob(worker: "w1", now: 6, leaseSeconds: 30))
+        #expect(back.id == 1 && back.attempts == 2)
+        #expect(try await store.claimNextJob(worker: "w1", now: 6, leaseSeconds: 30) == nil)  // w2's job is still w2's
+        await store.close()
+    }
+
+    /// Two workers (two connection pools) claiming from one queue at once: each job once.
+    @Test func concurrentClaimsTakeEachJobOnce() async throws {
+        let url = try await PGTest.freshDatabase()
+        let a = try await PostgresStore.open(url: url), b = try await PostgresStore.open(url: url)
+        for k in 0..<40 { _ = try await a.enqueue(PlanJobRecord(deliveryDate: "2025-09-16", trigger: "cutoff", cutoffKey: "k\(k)", createdAt: k)) }
+        func drain(_ s: PostgresStore, _ w: String) async throws -> [Int64] {
+            var ids: [Int64] = []
+            while let j = try await s.claimNextJob(worker: w, now: 100, leaseSeconds: 30) { ids.append(j.id!) }
+            return ids
+        }
+        async let x = drain(a, "wa")
+        async let y = drain(b, "wb")
+        let (ia, ib) = try await (x, y)
+        #expect((ia + ib).sorted() == Array(1...40).map(Int64.init))
+        await a.close(); await b.close()
+    }
+
+    /// The same new orders sent to two workers at once: stored once, both answers succeed.
+    @Test func concurrentIngestOfTheSameOrdersStoresThemOnce() async throws {
+        let url = try await PGTest.freshDatabase()
+        let a = try await PostgresStore.open(url: url), b = try await PostgresStore.open(url: url)
+        let batch = (0..<300).map { incoming(order("O-\($0)", lines: [("VEG", 1), ("EGG", 2)]), index: $0) }
+        async let x = a.ingest(batch, source: "http", now: 1)
+        async let y = b.ingest(batch, source: "http", now: 1)
+        let (ra, rb) = try await (x, y)
+        #expect(ra.issues.isEmpty && rb.issues.isEmpty)
+        #expect(ra.created + rb.created == 300 && ra.unchanged + rb.unchanged == 300)
+        #expect(try await a.orderCount() == 300)
+        #expect(try await a.planningOrders(deliveryDate: "2025-09-16", scopeCutoffAt: nil, alsoIds: []).map(\.lines.count) == Array(repeating: 2, count: 300))
+        await a.close(); await b.close()
     }
 }

@@ -2,14 +2,7 @@ import Foundation
 import GRDB
 import Planning
 
-public enum EditOutcome: Sendable, Equatable {
-    case published(PlanVersionRecord)
-    /// The edit was made on a version that is no longer the day's current one.
-    case superseded(currentPlanId: Int64)
-    case notFound
-}
-
-extension Store {
+extension SQLiteStore {
     /// Publishes a dispatcher's edit of plan `basePlanId` as the day's next version, in one
     /// transaction with its own job (trigger "edit", done at once), but only while `basePlanId`
     /// is still the current version: two dispatchers saving at once cannot overwrite each other.

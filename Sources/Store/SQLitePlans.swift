@@ -2,30 +2,7 @@ import Foundation
 import GRDB
 import Planning
 
-/// A plan version ready to publish: written with its routes, stops and lists in one transaction.
-public struct PlanWrite: Codable, Sendable {
-    public var totals: Totals
-    public var routes: [RouteRecord]
-    public var stops: [StopRecord]
-    public var lists: [ListRecord]
-
-    public init(totals: Totals, routes: [RouteRecord], stops: [StopRecord], lists: [ListRecord]) {
-        self.totals = totals
-        self.routes = routes
-        self.stops = stops
-        self.lists = lists
-    }
-}
-
-public enum DispatchOutcome: Sendable, Equatable {
-    case dispatched(RouteRecord)
-    case alreadyDispatched(RouteRecord)
-    /// Only the current version of a day is dispatched from.
-    case superseded(currentPlanId: Int64)
-    case notFound
-}
-
-extension Store {
+extension SQLiteStore {
     // MARK: Jobs
 
     /// Queues a job. A cut-off job is unique per `cutoffKey`; a manual or re-plan job joins one
@@ -48,43 +25,55 @@ extension Store {
         }
     }
 
-    /// A job is started at most this many times: one that was still running at a stop this often
-    /// (the daemon, or its planning child, died every time) is not started again.
-    public static let maxAttempts = 3
-
-    /// After a crash: jobs left running go back to the queue and run again, except those already
-    /// started `maxAttempts` times, which are marked failed with the reason (so a day whose
-    /// planning kills the process cannot crash-loop the daemon).
-    @discardableResult
-    public func requeueInterrupted(now: Int = 0) async throws -> Int {
+    public func requeueInterrupted(worker: String, now: Int) async throws -> Int {
+        // One daemon per file: every running job was this process's, before it stopped.
         try await pool.write { db in
-            try db.execute(sql: """
-                UPDATE plan_jobs SET state = 'failed', finished_at = ?,
-                    reason = 'planning was interrupted ' || attempts || ' times (the process stopped or crashed each time); not retried'
-                WHERE state = 'running' AND attempts >= ?
-                """, arguments: [now, Self.maxAttempts])
-            try db.execute(sql: "UPDATE plan_jobs SET state = 'queued' WHERE state = 'running'")
+            try db.execute(sql: "UPDATE plan_jobs SET lease_until = 0 WHERE state = 'running' AND trigger != 'edit'")
             return db.changesCount
         }
     }
 
-    /// Takes the oldest queued job and marks it running (committed before planning starts, so a
-    /// crash during planning leaves it `running`, and the next start re-queues it).
-    public func claimNextJob(now: Int) async throws -> PlanJobRecord? {
+    public func claimNextJob(worker: String, now: Int, leaseSeconds: Int) async throws -> PlanJobRecord? {
         try await pool.write { db in
-            guard var j = try PlanJobRecord.filter(Column("state") == "queued").order(Column("id")).fetchOne(db) else { return nil }
-            j.state = "running"
-            j.startedAt = now
-            j.attempts += 1
-            try j.update(db)
-            return j
+            while var j = try PlanJobRecord
+                .filter(sql: "state = 'queued' OR (state = 'running' AND lease_until < ?)", arguments: [now])
+                .order(Column("id")).fetchOne(db) {
+                if j.state == "running", j.attempts >= PlanJobPolicy.maxAttempts {
+                    j.state = "failed"
+                    j.finishedAt = now
+                    j.reason = PlanJobPolicy.interruptedReason(attempts: j.attempts)
+                    j.leaseUntil = nil
+                    try j.update(db)
+                    continue
+                }
+                j.state = "running"
+                j.startedAt = now
+                j.attempts += 1
+                j.workerId = worker
+                j.leaseUntil = now + leaseSeconds
+                try j.update(db)
+                return j
+            }
+            return nil
         }
     }
 
-    public func failJob(id: Int64, reason: String, now: Int) async throws {
+    public func renewLease(jobId: Int64, worker: String, until: Int) async throws -> Bool {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE plan_jobs SET state = 'failed', reason = ?, finished_at = ? WHERE id = ?",
-                           arguments: [reason, now, id])
+            try db.execute(sql: "UPDATE plan_jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND worker_id = ?",
+                           arguments: [until, jobId, worker])
+            return db.changesCount == 1
+        }
+    }
+
+    @discardableResult
+    public func failJob(id: Int64, worker: String, reason: String, now: Int) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE plan_jobs SET state = 'failed', reason = ?, finished_at = ?, lease_until = NULL
+                WHERE id = ? AND state = 'running' AND worker_id = ?
+                """, arguments: [reason, now, id, worker])
+            return db.changesCount == 1
         }
     }
 
@@ -104,10 +93,10 @@ extension Store {
 
     /// Writes the plan version, its routes, stops and lists, and marks the job done, in one
     /// transaction: a crash leaves either all of it or none of it.
-    public func publish(jobId: Int64, deliveryDate: String, plan: PlanWrite, now: Int) async throws -> PlanVersionRecord {
+    public func publish(jobId: Int64, worker: String, deliveryDate: String, plan: PlanWrite, now: Int) async throws -> PlanVersionRecord {
         try await pool.write { db in
-            guard let job = try PlanJobRecord.fetchOne(db, key: jobId) else {
-                throw GeneralError(.internal, "plan job \(jobId) vanished")
+            guard let job = try PlanJobRecord.fetchOne(db, key: jobId), job.state == "running", job.workerId == worker else {
+                throw LeaseLost(jobId: jobId, worker: worker)
             }
             return try Self.writeVersion(db, job: job, deliveryDate: deliveryDate, plan: plan, now: now)
         }
@@ -139,7 +128,7 @@ extension Store {
         }
         let list = try db.cachedStatement(sql: "INSERT INTO lists (plan_id, path, content_type, body) VALUES (?, ?, ?, ?)")
         for l in plan.lists { try list.execute(arguments: [id, l.path, l.contentType, l.body]) }
-        try db.execute(sql: "UPDATE plan_jobs SET state = 'done', reason = NULL, finished_at = ?, plan_id = ? WHERE id = ?",
+        try db.execute(sql: "UPDATE plan_jobs SET state = 'done', reason = NULL, finished_at = ?, plan_id = ?, lease_until = NULL WHERE id = ?",
                        arguments: [now, id, jobId])
         return v
     }

@@ -1,12 +1,12 @@
 import GRDB
 
-/// The database schema, written first and changed only by appending migrations: a migration that
+/// The SQLite schema (PostgreSQL's is `PostgresSchema`, with the same migrations by name), written first and changed only by appending migrations: a migration that
 /// has landed on main is never edited (databases in the field have already run it). Money is
 /// integer cents, instants integer seconds since the epoch (UTC), dates "YYYY-MM-DD" text.
-public enum Schema {
+public enum SQLiteSchema {
     public static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
-        m.registerMigration("v1: orders, plan jobs, plan versions, routes, stops, lists") { db in
+        m.registerMigration(Migrations.v1) { db in
             try db.execute(sql: """
                 -- Every accepted completed group order. `seq` orders the book as it arrived (paging);
                 -- `body` is the canonical JSON (sorted keys, lines sorted by SKU) compared byte for byte
@@ -133,7 +133,7 @@ public enum Schema {
                 ) WITHOUT ROWID;
                 """)
         }
-        m.registerMigration("v2: re-optimisation and edit jobs; plan jobs name the routes they keep") { db in
+        m.registerMigration(Migrations.v2) { db in
             // SQLite cannot widen a CHECK in place: the table is rebuilt (GRDB runs migrations
             // with foreign keys off and checks them after).
             try db.execute(sql: """
@@ -164,6 +164,22 @@ public enum Schema {
                 CREATE INDEX plan_jobs_by_state ON plan_jobs(state, id);
                 """)
         }
+        m.registerMigration(Migrations.v3) { db in
+            try db.execute(sql: """
+                -- The worker that holds a running job, and until when (seconds since the epoch): a
+                -- job whose lease passed is claimed again by any worker.
+                ALTER TABLE plan_jobs ADD COLUMN worker_id TEXT;
+                ALTER TABLE plan_jobs ADD COLUMN lease_until INTEGER;
+                """)
+        }
         return m
     }
+}
+
+/// The names of the migrations both schemas run, in order (append only).
+public enum Migrations {
+    public static let v1 = "v1: orders, plan jobs, plan versions, routes, stops, lists"
+    public static let v2 = "v2: re-optimisation and edit jobs; plan jobs name the routes they keep"
+    public static let v3 = "v3: plan jobs are claimed by a worker under a lease"
+    public static let all = [v1, v2, v3]
 }

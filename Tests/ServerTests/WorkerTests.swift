@@ -1,0 +1,46 @@
+import Foundation
+import HummingbirdTesting
+import Planning
+import Store
+import Testing
+
+@testable import Server
+
+/// Two `lastmile serve` workers (in process, each with its router, runner and scheduler) on one
+/// PostgreSQL database.
+@Suite(.enabled(if: PGTest.url != nil, PGTest.howToStart))
+struct PostgresAPITests {
+    @Test func twoWorkersShareTheQueueAndEachCutoffIsQueuedOnce() async throws {
+        let a = try await Harness.make("worker-a", .postgres) { $0.workerId = "worker-a"; $0.jobPollSeconds = 0.1 }
+        let b = try await Harness.make("worker-b", .postgres) {
+            $0.database = a.daemon.config.database; $0.workerId = "worker-b"; $0.jobPollSeconds = 0.1
+        }
+        try await a.test { ca async throws in
+            try await b.test { cb async throws in
+                // Ingest on either worker: one order book.
+                let lines = Orders.lines
+                _ = try await ca.send(.post, "/v1/orders", lines.prefix(20).joined(separator: "\n"))
+                _ = try await cb.send(.post, "/v1/orders", lines.dropFirst(20).joined(separator: "\n"))
+                #expect(try await cb.send(.get, "/v1/orders?delivery_date=2025-09-16").json["total"] as? Int == 48)
+                // Both schedulers see the cut-off pass: one job.
+                a.clock.set("2025-09-15T23:00:00+08:00")
+                b.clock.set("2025-09-15T23:00:00+08:00")
+                try await a.daemon.scheduler.tick()
+                try await b.daemon.scheduler.tick()
+                #expect(try await a.daemon.store.jobCounts().values.reduce(0, +) == 1)
+                let job = try await awaitJob(cb, 1)
+                #expect(job["state"] as? String == "done" && job["attempts"] as? Int == 1)
+                let worker = try #require(job["worker_id"] as? String)
+                #expect(worker == "worker-a" || worker == "worker-b")
+                #expect(job["lease_until"] == nil)   // only while running
+                // The plan is published once and read from either worker.
+                let plans = try #require(try await ca.send(.get, "/v1/plans?date=2025-09-16").json["plans"] as? [[String: Any]])
+                #expect(plans.count == 1 && plans[0]["orders"] as? Int == 48)
+                #expect(try await cb.send(.get, "/v1/plans/1/routes.geojson").status == .ok)
+                // Whoever planned counts it in its metrics.
+                let metrics = try await ca.send(.get, "/metrics").text + (try await cb.send(.get, "/metrics").text)
+                #expect(metrics.contains("lastmile_plan_jobs_claimed_total 1"))
+            }
+        }
+    }
+}
