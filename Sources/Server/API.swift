@@ -108,6 +108,14 @@ public struct API: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ProblemMiddleware(metrics: metrics))
+        router.addRoutes(routes())
+        return router
+    }
+
+    /// Every route of the daemon's region, for `router()`, or mounted at `/regions/{id}` by a
+    /// `RegionHost`.
+    public func routes() -> RouteCollection<BasicRequestContext> {
+        let router = RouteCollection(context: BasicRequestContext.self)
         router.get("/v1/health") { _, _ in try await self.health() }
         router.get("/metrics") { r, _ in try self.auth.requireRead(r); return self.text(self.metrics.text(), type: "text/plain; version=0.0.4") }
         router.post("/v1/orders") { r, _ in try await self.postOrders(r) }
@@ -246,7 +254,11 @@ public struct API: Sendable {
 
     func postOrders(_ request: Request) async throws -> Response {
         try auth.requireWrite(request)
-        let bytes = try await body(request)
+        return try await storeBatch(try await body(request))
+    }
+
+    /// Validates and stores a JSON Lines batch of orders read from a request body.
+    func storeBatch(_ bytes: [UInt8]) async throws -> Response {
         switch try await ingest.ingest(bytes, source: "http", maxItems: ingest.limits.maxBatchOrders, what: "batch") {
         case .stored(let r):
             return try json(IngestReply(received: r.created + r.unchanged, created: r.created, unchanged: r.unchanged),

@@ -49,9 +49,26 @@ public struct ServerConfig: Sendable {
     public var leaseSeconds: Int = 30
     /// How often the plan runner looks for jobs queued by other workers.
     public var jobPollSeconds: Double = 1
+    /// Plan jobs this process runs at once, over all its regions (1–64); default: the cores.
+    public var planningSlots: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     public static func defaultWorkerId() -> String {
         "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+    }
+
+    /// Several cities served by one daemon cluster (`regions` in the config file); empty: the
+    /// one `scenario`. See docs/daemon.md, "Regions".
+    public var regions: [RegionConfig] = []
+
+    public struct RegionConfig: Sendable, Equatable {
+        /// 1–32 of a–z, 0–9, _: in URLs (`/regions/{id}/…`) and the region's store name.
+        public var id: String
+        /// Scenario directory or scenario.json of the region.
+        public var scenario: String
+        public init(id: String, scenario: String) {
+            self.id = id
+            self.scenario = scenario
+        }
     }
 
     public enum ReadAccess: String, Sendable { case open, token }
@@ -62,7 +79,7 @@ public struct ServerConfig: Sendable {
     static let fileKeys = ["scenario", "db", "host", "port", "spool", "spool_interval_seconds", "read_access", "cutoff", "waves",
                            "warehouses", "max_body_bytes", "max_batch_orders", "max_spool_orders", "seed",
                            "routing_time_limit_seconds", "routing_iterations", "departed_counts_as_dispatched", "scheduler", "log_format",
-                           "tile_url", "worker_id", "lease_seconds", "job_poll_seconds"]
+                           "tile_url", "worker_id", "lease_seconds", "job_poll_seconds", "regions", "planning_slots"]
 
     /// Reads a config file over the defaults. Paths in it are relative to the file's directory.
     public mutating func apply(file: String) throws {
@@ -132,6 +149,8 @@ public struct ServerConfig: Sendable {
             case "worker_id": workerId = try Self.workerId(try string(), field: key, file: file, line: node.line)
             case "lease_seconds": leaseSeconds = try int(5...3600)
             case "job_poll_seconds": jobPollSeconds = try number()
+            case "planning_slots": planningSlots = try int(1...64)
+            case "regions": regions = try Self.regions(node, file: file, resolve: path)
             case "tile_url":
                 let url = try string()
                 guard Self.isTileURL(url) else { throw bad("must be an http(s) URL with {z}, {x} and {y}, got \"\(url)\"") }
@@ -174,6 +193,49 @@ public struct ServerConfig: Sendable {
         for id in warehouseWaves.keys where s.warehouse(id) == nil {
             throw InputError(field: "warehouses.\(id)", "unknown warehouse \"\(id)\"")
         }
+    }
+
+    /// `[{"id": "sh", "scenario": "regions/sh"}, …]`: ids unique and well formed, 1–1,000 regions.
+    static func regions(_ node: JSONNode, file: String, resolve: (String) -> String) throws -> [RegionConfig] {
+        guard case .array(let items) = node.value, (1...1_000).contains(items.count) else {
+            throw InputError(file: file, line: node.line, field: "regions", "must be an array of 1–1,000 {\"id\", \"scenario\"} objects")
+        }
+        var out: [RegionConfig] = []
+        for (k, item) in items.enumerated() {
+            let field = "regions[\(k)]"
+            guard case .object(let members) = item.value else {
+                throw InputError(file: file, line: item.line, field: field, "must be an object {\"id\", \"scenario\"}")
+            }
+            var id: String?, scenario: String?
+            for (key, v) in members {
+                guard case .string(let text) = v.value else {
+                    throw InputError(file: file, line: v.line, field: "\(field).\(key)", "must be a string, got \(v.shortDescription)")
+                }
+                switch key {
+                case "id": id = text
+                case "scenario": scenario = resolve(text)
+                default: throw InputError(file: file, line: v.line, field: "\(field).\(key)", "unknown key (expected id, scenario)")
+                }
+            }
+            guard let id, let scenario else { throw InputError(file: file, line: item.line, field: field, "needs both \"id\" and \"scenario\"") }
+            guard (1...32).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+                throw InputError(file: file, line: item.line, field: "\(field).id", "must be 1–32 of a–z, 0–9 and _, got \"\(id.prefix(40))\"")
+            }
+            if let first = out.firstIndex(where: { $0.id == id }) {
+                throw InputError(file: file, line: item.line, field: "\(field).id", "region \"\(id)\" is already regions[\(first)]")
+            }
+            out.append(RegionConfig(id: id, scenario: scenario))
+        }
+        return out
+    }
+
+    /// Where region `id` keeps its data: its own schema `region_<id>` of the PostgreSQL database,
+    /// or its own SQLite file beside `database` (`lastmile.db` → `lastmile-<id>.db`).
+    public func storeLocation(region id: String) -> (location: String, schema: String?) {
+        if Self.isDatabaseURL(database) { return (database, "region_" + id) }
+        let url = URL(fileURLWithPath: database)
+        let ext = url.pathExtension.isEmpty ? "db" : url.pathExtension
+        return (url.deletingPathExtension().path + "-" + id + "." + ext, nil)
     }
 
     static func time(_ node: JSONNode, file: String, field: String) throws -> LocalTime {

@@ -51,7 +51,7 @@ public final class ConsoleState: Sendable {
 }
 
 extension API {
-    func addConsoleRoutes(to router: Router<BasicRequestContext>) {
+    func addConsoleRoutes(to router: RouteCollection<BasicRequestContext>) {
         router.get("/") { r, _ in try self.consoleFile(r, "index.html") }
         router.get("/console/**") { r, c in try self.consoleFile(r, c.parameters.getCatchAll().joined(separator: "/")) }
         router.get("/vendor/leaflet/**") { _, c in try self.leafletFile(c.parameters.getCatchAll().joined(separator: "/")) }

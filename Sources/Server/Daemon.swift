@@ -32,8 +32,9 @@ public struct Daemon: Sendable {
         try self.init(config: config, store: SQLiteStore(path: config.database), clock: clock, logger: logger, metrics: metrics)
     }
 
+    /// `slots`: shared by the regions of one process (`RegionHost`); nil: `config.planningSlots` of its own.
     public init(config: ServerConfig, store: any Store, clock: any WallClock = SystemClock(), logger: Logger,
-                metrics: ServerMetrics = ServerMetrics()) throws {
+                metrics: ServerMetrics = ServerMetrics(), slots: PlanningSlots? = nil) throws {
         let (scenario, file) = try ScenarioLoader.load(path: config.scenario)
         try config.validate(scenario: scenario)
         let calendar = try CutoffCalendar(scenario: scenario, config: config)
@@ -45,7 +46,8 @@ public struct Daemon: Sendable {
                                   child: config.planningExecutable.map { PlanChild.Launch(executable: $0, scenarioFile: file) })
         let runner = PlanRunner(store: store, setup: setup, clock: clock, logger: logger, metrics: metrics,
                                 departedCountsAsDispatched: config.departedCountsAsDispatched, workerId: config.workerId,
-                                leaseSeconds: config.leaseSeconds, pollInterval: .milliseconds(Int(config.jobPollSeconds * 1000)))
+                                leaseSeconds: config.leaseSeconds, pollInterval: .milliseconds(Int(config.jobPollSeconds * 1000)),
+                                slots: slots ?? PlanningSlots(config.planningSlots))
         let ingest = IngestService(store: store, ingestor: Ingestor(scenario: scenario, calendar: calendar), clock: clock, metrics: metrics,
                                    limits: Limits(maxBodyBytes: config.maxBodyBytes, maxBatchOrders: config.maxBatchOrders,
                                                   maxSpoolOrders: config.maxSpoolOrders))

@@ -8,7 +8,7 @@ import Store
 /// Changing a plan by hand (docs/console.md): evaluate edited routes, save them as a new version,
 /// re-optimise around them, and compare two versions.
 extension API {
-    func addEditRoutes(to router: Router<BasicRequestContext>) {
+    func addEditRoutes(to router: RouteCollection<BasicRequestContext>) {
         router.post("/v1/plans/:id/evaluate") { r, c in try await self.evaluate(r, try c.parameters.require("id")) }
         router.post("/v1/plans/:id/edits") { r, c in try await self.saveEdit(r, try c.parameters.require("id")) }
         router.post("/v1/plans/:id/reoptimise") { r, c in try await self.reoptimise(r, try c.parameters.require("id")) }

@@ -46,6 +46,8 @@ public final class PlanRunner: Service, Sendable {
     public let workerId: String
     let leaseSeconds: Int
     let pollInterval: Duration
+    /// Shared with the other regions' runners of this process, if any.
+    let slots: PlanningSlots?
     public let setup: PlanningSetup
     let clock: any WallClock
     let logger: Logger
@@ -57,7 +59,8 @@ public final class PlanRunner: Service, Sendable {
 
     public init(store: any Store, setup: PlanningSetup, clock: any WallClock, logger: Logger, metrics: ServerMetrics,
                 departedCountsAsDispatched: Bool, events: EventHub = EventHub(), workerId: String = ServerConfig.defaultWorkerId(),
-                leaseSeconds: Int = 30, pollInterval: Duration = .seconds(1)) {
+                leaseSeconds: Int = 30, pollInterval: Duration = .seconds(1), slots: PlanningSlots? = nil) {
+        self.slots = slots
         self.events = events
         self.workerId = workerId
         self.leaseSeconds = leaseSeconds
@@ -101,13 +104,28 @@ public final class PlanRunner: Service, Sendable {
 
     /// Runs every queued job (also used directly by tests).
     public func drain() async throws {
-        while !Task.isCancelled, let job = try await store.claimNextJob(worker: workerId, now: clock.now(), leaseSeconds: leaseSeconds) {
+        while !Task.isCancelled {
+            // A slot first, then the claim: a worker with no free slot leaves the job to others.
+            try await slots?.acquire()
+            guard let job = try await claimOrRelease() else { return }
+            defer { slots?.release() }
             metrics.jobsClaimed.increment()
             let start = ContinuousClock.now
             await execute(job)
             let busy = ContinuousClock.now - start
             metrics.planBusySeconds.increment(by: Double(busy.components.seconds) + Double(busy.components.attoseconds) / 1e18)
         }
+    }
+
+    private func claimOrRelease() async throws -> PlanJobRecord? {
+        do {
+            if let job = try await store.claimNextJob(worker: workerId, now: clock.now(), leaseSeconds: leaseSeconds) { return job }
+        } catch {
+            slots?.release()
+            throw error
+        }
+        slots?.release()
+        return nil
     }
 
     func execute(_ job: PlanJobRecord) async {

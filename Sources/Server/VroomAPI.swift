@@ -12,7 +12,7 @@ extension API {
     static let maxSolveSeconds = 60.0
     static let solveSlots = Slots(ProcessInfo.processInfo.activeProcessorCount)
 
-    func addVroomRoutes(to router: Router<BasicRequestContext>) {
+    func addVroomRoutes(to router: RouteCollection<BasicRequestContext>) {
         router.post("/v1/solve") { r, _ in try await self.solveVroom(r) }
         // vroom-express listens at its root: a client pointed at the daemon's base URL works too.
         router.post("/") { r, _ in try await self.solveVroom(r) }

@@ -17,8 +17,12 @@ public final class PostgresStore: Store {
 
     static func isURL(_ s: String) -> Bool { s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") }
 
-    private init(client: PostgresClient, location: String, logger: Logger) {
+    /// The schema of the tables (one per region), or nil: the connection's default (`public`).
+    let schema: String?
+
+    private init(client: PostgresClient, location: String, schema: String?, logger: Logger) {
         self.client = client
+        self.schema = schema
         self.location = location
         self.logger = logger
         runTask = Task { await client.run() }
@@ -28,9 +32,18 @@ public final class PostgresStore: Store {
 
     /// Connects to `url` (`postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`)
     /// and runs the migrations it has not run yet (one worker at a time: an advisory lock).
-    public static func open(url: String, maxConnections: Int = 8) async throws -> PostgresStore {
-        let (config, shown) = try configuration(url: url, maxConnections: maxConnections)
-        let store = PostgresStore(client: PostgresClient(configuration: config), location: shown,
+    /// With `schema` (1–63 of a–z, 0–9, _), the tables live in that schema, created if missing.
+    public static func open(url: String, schema: String? = nil, maxConnections: Int = 8) async throws -> PostgresStore {
+        var (config, shown) = try configuration(url: url, maxConnections: maxConnections)
+        if let schema {
+            guard (1...63).contains(schema.count), schema.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+                throw InputError(field: "schema", "must be 1–63 of a–z, 0–9 and _, got \"\(schema.prefix(70))\"")
+            }
+            // Every connection of the pool starts in the region's schema (a startup parameter).
+            config.options.additionalStartupParameters = [("search_path", schema)]
+            shown += " (schema \(schema))"
+        }
+        let store = PostgresStore(client: PostgresClient(configuration: config), location: shown, schema: schema,
                                   logger: Logger(label: "lastmile.postgres"))
         do {
             try await store.migrate()
@@ -134,6 +147,7 @@ public final class PostgresStore: Store {
         try await transaction { conn in
             // Workers starting together: one migrates, the others wait and find it done.
             try await conn.query("SELECT pg_advisory_xact_lock(7432001)", logger: logger)
+            if let schema { try await conn.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger) }
             try await conn.query("""
                 CREATE TABLE IF NOT EXISTS lastmile_migrations (identifier TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: logger)

@@ -114,8 +114,10 @@ public struct LeaseLost: Error, Sendable, Equatable {
 
 /// Opens the store a `--db` / `LASTMILE_DB` value names: `postgres://user[:password]@host[:port]/db`
 /// (also `postgresql://`) or a file path (SQLite).
-public func openStore(_ location: String) async throws -> any Store {
-    if PostgresStore.isURL(location) { return try await PostgresStore.open(url: location) }
+/// With `schema` (PostgreSQL only): the store's tables live in that schema of the database,
+/// created if missing (one per region).
+public func openStore(_ location: String, schema: String? = nil, maxConnections: Int = 8) async throws -> any Store {
+    if PostgresStore.isURL(location) { return try await PostgresStore.open(url: location, schema: schema, maxConnections: maxConnections) }
     return try SQLiteStore(path: location)
 }
 

@@ -64,8 +64,16 @@ struct ServeCommand: AsyncParsableCommand {
             Daemon.bootstrapProcess(logFormat: c.logFormat, metrics: metrics)
             var logger = Logger(label: "lastmile.serve")
             logger.logLevel = .info
-            let daemon = try await Daemon.open(config: c, logger: logger, metrics: metrics)
             let host = c.host
+            if !c.regions.isEmpty {
+                let network = try await RegionHost.open(config: c, logger: logger, metrics: metrics)
+                let names = network.regions.map(\.id).joined(separator: ", ")
+                try await network.run { port in
+                    FileHandle.standardOutput.write(Data("lastmile serve: listening on http://\(host):\(port)\nregions: \(names) (consoles at http://\(host):\(port)/regions/{id}/)\n".utf8))
+                }
+                return
+            }
+            let daemon = try await Daemon.open(config: c, logger: logger, metrics: metrics)
             let travel = daemon.runner.setup.travel.note
             try await daemon.run { port in
                 // The first line on stdout, written at once (a pipe reader waits for it).

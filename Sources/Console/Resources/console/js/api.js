@@ -1,6 +1,11 @@
 // HTTP access to the daemon: bearer token (this tab only), problem+json errors.
 const TOKEN_KEY = 'lastmile.token';
 
+/** The region's prefix when the console is served under /regions/{id}/ (a daemon of several
+ * regions), else ''. Every API path of the console is under it. */
+export const base = (location.pathname.match(/^\/regions\/[a-z0-9_]+/) || [''])[0];
+export const apiURL = path => path.startsWith('/') ? base + path : path;
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problemText(problem) || `HTTP ${status}`);
@@ -25,7 +30,7 @@ export const token = () => sessionStorage.getItem(TOKEN_KEY);
 export function setToken(t) {
   if (t) { sessionStorage.setItem(TOKEN_KEY, t); return; }
   sessionStorage.removeItem(TOKEN_KEY);
-  fetch('/v1/session', { method: 'DELETE' }).catch(() => {});   // the read-session cookie goes with the token
+  fetch(apiURL('/v1/session'), { method: 'DELETE' }).catch(() => {});   // the read-session cookie goes with the token
 }
 
 let askToken = async () => null;          // set by main.js: opens the token dialog, resolves with the token or null
@@ -48,7 +53,7 @@ export async function request(method, path, { body, write = false, signal, retri
   }
   const init = { method, headers: headers(body !== undefined ? { 'Content-Type': 'application/json' } : {}), signal };
   if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const res = await fetch(path, init);
+  const res = await fetch(apiURL(path), init);
   if (!res.ok) {
     let problem;
     try { problem = await res.json(); } catch { problem = { title: res.statusText, status: res.status }; }
@@ -69,5 +74,5 @@ export const post = (path, body, opts = {}) => request('POST', path, { ...opts, 
 
 /** Raw fetch with the token (for documents opened as blobs and the event stream). */
 export function rawFetch(path, init = {}) {
-  return fetch(path, { ...init, headers: headers(init.headers) });
+  return fetch(apiURL(path), { ...init, headers: headers(init.headers) });
 }

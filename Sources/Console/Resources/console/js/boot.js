@@ -6,7 +6,10 @@
   var token = sessionStorage.getItem('lastmile.token');
   var headers = { Accept: 'application/json' };
   if (token) headers.Authorization = 'Bearer ' + token;
+  // Under /regions/{id}/ (a daemon of several regions) every API path has the region's prefix.
+  var base = (location.pathname.match(/^\/regions\/[a-z0-9_]+/) || [''])[0];
   function json(url) {
+    url = base + url;
     return fetch(url, { headers: headers }).then(function (r) { return r.ok ? r.json() : Promise.reject(new Error(url + ': HTTP ' + r.status)); });
   }
   function quiet(p) { p.catch(function () {}); return p; }

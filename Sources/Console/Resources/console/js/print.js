@@ -1,7 +1,7 @@
 // The Print menu: the version's printable pages (GET /v1/plans/{id}/documents, under print/),
 // per warehouse, per van and per pickup point. Links are built from that list only.
 import { state, el } from './state.js';
-import { get, post } from './api.js';
+import { get, post, apiURL } from './api.js';
 
 let root;
 export function init(element) { root = element; }
@@ -14,7 +14,7 @@ export async function load(planId) {
   if (planId !== state.planId) return;
   const pages = docs.filter(d => d.startsWith('print/') && d.endsWith('.html'));
   if (!pages.length) { root.replaceChildren(el('p', { class: 'muted' }, '这个版本没有打印页 No printable pages in this version.')); return; }
-  const link = (path, label) => el('a', { href: `/v1/plans/${planId}/${path}`, target: '_blank', rel: 'noopener', 'data-doc': path, 'data-testid': 'print-link',
+  const link = (path, label) => el('a', { href: apiURL(`/v1/plans/${planId}/${path}`), target: '_blank', rel: 'noopener', 'data-doc': path, 'data-testid': 'print-link',
     onclick: e => openDoc(e, planId, path) }, label);
   const name = p => p.split('/').pop().replace(/\.html$/, '');
   const labels = { 'pick-list': '拣货单 Pick list', 'sort-sheet': '分拣单 Sort sheet', handover: '交接单 Handover', 'loading-list': '装车单 Loading list' };
@@ -55,7 +55,7 @@ async function openDoc(e, planId, path) {
   try {
     await post('/v1/session', undefined, { write: false });
     session = true;
-    if (w) w.location = `/v1/plans/${planId}/${path}`;
+    if (w) w.location = apiURL(`/v1/plans/${planId}/${path}`);
   } catch (err) {
     w?.close();
     root.prepend(el('p', { class: 'error' }, '打印页打不开 Cannot open the page: ' + err.message));
