@@ -318,6 +318,18 @@ struct Context {
         return parts
     }
 
+    struct SplitKey: Hashable {
+        var demand: Int
+        var capacity: [Int]?
+    }
+
+    /// [crates, kg] of the largest van of `w` that reaches point `p` (what `loadParts` cuts by).
+    func splitCapacity(point p: Int, warehouse w: Int) -> [Int]? {
+        guard let t = largestAllowed(point: p, warehouse: w) else { return nil }
+        let vt = scenario.warehouses[w].vehicleTypes[fleet.types[w][t].type]
+        return [vt.capacityCrates, vt.capacityKg]
+    }
+
     /// The point's orders cut into van loads of the largest van of `w` that reaches it.
     private func loadParts(of d: PointDemand, warehouse w: Int) throws -> [Drop] {
         guard let t = largestAllowed(point: d.point, warehouse: w) else { return [Drop(point: d.point, orders: d.orders, load: d.load)] }
@@ -419,8 +431,17 @@ struct Context {
         var drops: [[[Drop]]] = []            // [warehouse][demand index]
         var why: [[UnassignedReason?]] = []   // [warehouse][demand index]
         var lost: [[Int]] = []                // [warehouse][demand index]
+        // A point's van loads depend only on the capacity of the largest van that reaches it, and
+        // warehouses mostly share van classes: cut each point once per capacity, not per warehouse.
+        var cut: [SplitKey: [Drop]] = [:]
         for w in scenario.warehouses.indices {
-            let ds = try demands.map { try self.drops(of: $0, warehouse: w) }
+            let ds = try demands.enumerated().map { i, d in
+                let key = SplitKey(demand: i, capacity: splitCapacity(point: d.point, warehouse: w))
+                if let hit = cut[key] { return hit }
+                let made = try self.drops(of: d, warehouse: w)
+                cut[key] = made
+                return made
+            }
             let count = ds.reduce(0) { $0 + $1.count }
             guard count <= InputLimits.dropsPerWarehouse else {
                 throw GeneralError(.input, "\(scenario.warehouses[w].id): the \(demands.count) pickup points with orders on \(clock.date) need \(count) drops, "
