@@ -295,6 +295,8 @@ public struct CSV {
 
 /// A JSON string literal (RFC 8259 escaping).
 public func jsonString(_ s: String) -> String {
+    // Most ids and names need no escape: one scan of the bytes, then a plain concatenation.
+    if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) { return "\"" + s + "\"" }
     var out = "\""
     for u in s.unicodeScalars {
         switch u {

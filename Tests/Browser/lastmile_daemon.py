@@ -56,13 +56,13 @@ class Daemon:
         self.plan_id = None
         self.day = None
 
-    def start(self, iterations=200, timeout=120, env_extra=None):
+    def start(self, iterations=200, timeout=120, env_extra=None, extra_args=()):
         env = dict(os.environ, LASTMILE_TOKEN=TOKEN,
                    LASTMILE_CONSOLE_DIR=str(self.repo / "Sources/Console/Resources/console"), **(env_extra or {}))
         self.logfile = open(self.log, "w")
         self.proc = subprocess.Popen(
             [str(self.binary), "serve", "--scenario", SCENARIO, "--db", str(self.work / "console.db"), "--port", "0",
-             "--routing-iterations", str(iterations)],
+             "--routing-iterations", str(iterations), *extra_args],
             cwd=self.repo, env=env, stdout=subprocess.PIPE, stderr=self.logfile, text=True)
         found = {}
 

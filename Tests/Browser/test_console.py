@@ -430,3 +430,40 @@ def test_11_print_pages_when_reads_need_a_token(binary, driver, out_dir, tmp_pat
                 driver.switch_to.window(main)
         finally:
             other.stop()
+
+
+def test_12_a_region_console_under_its_prefix(binary, driver, out_dir, tmp_path):
+    """A daemon of regions: the index lists them, and a region's console at /regions/{id}/ reads its
+    own API under that prefix (routes drawn, print links, no console errors)."""
+    import lastmile_daemon
+    if os.environ.get("LASTMILE_TEST_URL"):
+        pytest.skip("needs its own daemon (LASTMILE_TEST_URL set)")
+    repo = pathlib.Path(__file__).resolve().parents[2]
+    config = tmp_path / "regions.json"
+    config.write_text(json.dumps({"regions": [{"id": "sh", "scenario": str(repo / "scenarios/shanghai-center")}]}))
+    other = lastmile_daemon.Daemon(binary, repo, tmp_path)
+    with step(driver, out_dir, "12-region-console"):
+        other.start(extra_args=["--config", str(config)])
+        root = other.url
+        try:
+            other.url = root + "/regions/sh"
+            plan_id = other.load_demo()
+            geo = other.get(f"/v1/plans/{plan_id}/routes.geojson")
+            driver.get(root + "/")
+            link = driver.find_element("css selector", "[data-testid=regions] a")
+            assert link.get_attribute("href") == root + "/regions/sh/", link.get_attribute("href")
+            driver.get_log("browser")
+            open_console(driver, other)
+            wait(driver, lambda: js(driver, "return document.querySelectorAll('#map path[data-kind=leg]').length > 0"), 20, "routes drawn")
+            legs = js(driver, "return document.querySelectorAll('#map path[data-kind=leg]').length")
+            want = sum(1 for f in geo["features"] if f["properties"]["kind"] == "leg")
+            assert legs == want, f"{legs} legs drawn, the region's plan has {want}"
+            driver.find_element("css selector", "#print-menu summary").click()
+            wait(driver, lambda: driver.find_elements("css selector", "#print-list a[data-doc]"), 10, "the print links")
+            hrefs = js(driver, "return [...document.querySelectorAll('#print-list a[data-doc]')].map(a => a.getAttribute('href'))")
+            assert hrefs and all(h.startswith(f"/regions/sh/v1/plans/{plan_id}/") for h in hrefs), f"print links {hrefs[:3]}"
+            severe = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+            assert not severe, f"SEVERE browser-log entries in the region console: {severe}"
+            driver.save_screenshot(str(out_dir / "12-region-console.png"))
+        finally:
+            other.stop()
