@@ -1,5 +1,6 @@
 import Foundation
 import Planning
+import Store
 
 /// Everything `lastmile serve` is configured with. Sources, strongest first: command-line flags,
 /// environment (`LASTMILE_*`), the config file (JSON, `--config`), defaults. See docs/daemon.md.
@@ -115,7 +116,7 @@ public struct ServerConfig: Sendable {
             case "scenario": scenario = path(try string())
             case "db":
                 let db = try string()
-                database = Self.isDatabaseURL(db) ? db : path(db)
+                database = PostgresStore.isURL(db) ? db : path(db)
             case "host": host = try string()
             case "port": port = try int(0...65535)
             case "spool": spool = path(try string())
@@ -218,7 +219,7 @@ public struct ServerConfig: Sendable {
                 }
             }
             guard let id, let scenario else { throw InputError(file: file, line: item.line, field: field, "needs both \"id\" and \"scenario\"") }
-            guard (1...32).contains(id.count), id.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+            guard PostgresStore.isPlainName(id, maxLength: 32) else {
                 throw InputError(file: file, line: item.line, field: "\(field).id", "must be 1–32 of a–z, 0–9 and _, got \"\(id.prefix(40))\"")
             }
             if let first = out.firstIndex(where: { $0.id == id }) {
@@ -232,7 +233,7 @@ public struct ServerConfig: Sendable {
     /// Where region `id` keeps its data: its own schema `region_<id>` of the PostgreSQL database,
     /// or its own SQLite file beside `database` (`lastmile.db` → `lastmile-<id>.db`).
     public func storeLocation(region id: String) -> (location: String, schema: String?) {
-        if Self.isDatabaseURL(database) { return (database, "region_" + id) }
+        if PostgresStore.isURL(database) { return (database, "region_" + id) }
         let url = URL(fileURLWithPath: database)
         let ext = url.pathExtension.isEmpty ? "db" : url.pathExtension
         return (url.deletingPathExtension().path + "-" + id + "." + ext, nil)
@@ -255,9 +256,6 @@ public struct ServerConfig: Sendable {
         }
         return times
     }
-
-    /// A `postgres://` or `postgresql://` URL (the PostgreSQL store), not a file path.
-    public static func isDatabaseURL(_ s: String) -> Bool { s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") }
 
     /// 1–100 characters: letters, digits, `.`, `-`, `_`, `:`, `@`.
     public static func workerId(_ s: String, field: String, file: String? = nil, line: Int? = nil) throws -> String {

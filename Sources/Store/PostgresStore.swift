@@ -15,7 +15,13 @@ public final class PostgresStore: Store {
     private let runTask: Task<Void, Never>
     public let location: String
 
-    static func isURL(_ s: String) -> Bool { s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") }
+    /// A `postgres://` or `postgresql://` URL (this store), not a file path (SQLite).
+    public static func isURL(_ s: String) -> Bool { s.hasPrefix("postgres://") || s.hasPrefix("postgresql://") }
+
+    /// 1…`maxLength` of a–z, 0–9 and _: safe to write into SQL unquoted (schema and database names).
+    public static func isPlainName(_ s: String, maxLength: Int = 63) -> Bool {
+        (1...maxLength).contains(s.count) && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }
+    }
 
     /// The schema of the tables (one per region), or nil: the connection's default (`public`).
     let schema: String?
@@ -36,7 +42,7 @@ public final class PostgresStore: Store {
     public static func open(url: String, schema: String? = nil, maxConnections: Int = 8) async throws -> PostgresStore {
         var (config, shown) = try configuration(url: url, maxConnections: maxConnections)
         if let schema {
-            guard (1...63).contains(schema.count), schema.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+            guard isPlainName(schema) else {
                 throw InputError(field: "schema", "must be 1–63 of a–z, 0–9 and _, got \"\(schema.prefix(70))\"")
             }
             // Every connection of the pool starts in the region's schema (a startup parameter).
@@ -84,7 +90,7 @@ public final class PostgresStore: Store {
     /// Creates database `name` (lower-case letters, digits, `_`) on the server `url` points at,
     /// and returns the URL of the new database (tests, and benchmarks that start from empty).
     public static func createDatabase(onServerOf url: String, name: String) async throws -> String {
-        guard !name.isEmpty, name.count <= 63, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+        guard isPlainName(name) else {
             throw InputError(field: "database", "must be 1–63 lower-case letters, digits or _, got \"\(name)\"")
         }
         let (config, _) = try configuration(url: url, maxConnections: 1)
@@ -107,7 +113,6 @@ public final class PostgresStore: Store {
             if let m = e.serverInfo?[.message] { return "\(m) (SQLSTATE \(e.serverInfo?[.sqlState] ?? "?"))" }
             return "\(e.code)"
         }
-        if let t = error as? PostgresTransactionError, let inner = t.closureError ?? t.commitError { return describe(inner) }
         return "\(error)"
     }
 

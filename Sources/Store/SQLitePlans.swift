@@ -28,7 +28,7 @@ extension SQLiteStore {
     public func requeueInterrupted(worker: String, now: Int) async throws -> Int {
         // One daemon per file: every running job was this process's, before it stopped.
         try await pool.write { db in
-            try db.execute(sql: "UPDATE plan_jobs SET lease_until = 0 WHERE state = 'running' AND trigger != 'edit'")
+            try db.execute(sql: "UPDATE plan_jobs SET lease_until = 0 WHERE state = 'running'")
             return db.changesCount
         }
     }
