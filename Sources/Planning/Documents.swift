@@ -295,21 +295,32 @@ public struct CSV {
 
 /// A JSON string literal (RFC 8259 escaping).
 public func jsonString(_ s: String) -> String {
-    // Most ids and names need no escape: one scan of the bytes, then a plain concatenation.
-    if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) { return "\"" + s + "\"" }
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
-        default: out.unicodeScalars.append(u)
+    var out = ""
+    appendJSONString(s, to: &out)
+    return out
+}
+
+/// `jsonString(s)` appended to `out`, without a string of its own (the ingest path writes a
+/// canonical body per order with it).
+public func appendJSONString(_ s: String, to out: inout String) {
+    out.append("\"")
+    // Most ids and names need no escape: one scan of the bytes, then a plain append.
+    if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+        out.append(s)
+    } else {
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16)
+            default: out.unicodeScalars.append(u)
+            }
         }
     }
-    return out + "\""
+    out.append("\"")
 }
 
 /// A number with exactly six decimals (about 0.1 m in degrees), without floating-point noise.

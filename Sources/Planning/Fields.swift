@@ -74,7 +74,7 @@ public struct Fields {
 
     private func stringValue(_ key: String, _ n: JSONNode) throws(InputError) -> String {
         guard case .string(let s) = n.value else { throw fail(key, n, "must be a string, got \(n.shortDescription)") }
-        guard !s.trimmingSpaces.isEmpty else { throw fail(key, n, "must not be empty") }
+        guard !s.isBlank else { throw fail(key, n, "must not be empty") }
         guard s.utf8.count <= InputLimits.textBytes else {
             throw fail(key, n, "must be at most \(InputLimits.textBytes) bytes of UTF-8, got \(s.utf8.count)")
         }
@@ -182,6 +182,13 @@ public struct Fields {
 }
 
 extension String {
+    /// Empty or white space only. A first byte of printable ASCII decides at once (almost
+    /// every id); anything else takes the full Unicode test.
+    var isBlank: Bool {
+        if let b = utf8.first, b > 0x20, b < 0x7F { return false }
+        return trimmingSpaces.isEmpty
+    }
+
     var trimmingSpaces: Substring {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }

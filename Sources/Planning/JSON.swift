@@ -51,17 +51,24 @@ public struct JSONSyntaxError: Error, Equatable, Sendable {
 /// Recursive-descent parser over UTF-8 bytes. `firstLine` numbers the first line of `bytes`.
 public struct JSONParser {
     private let bytes: [UInt8]
-    private var i = 0
+    /// The value's bytes are `bytes[i..<end]` (a line of a JSON Lines body is parsed in place).
+    private let end: Int
+    private var i: Int
     private var line: Int
-    private var lineStart = 0
+    private var lineStart: Int
     private var depth = 0
 
     public static func parse(_ bytes: [UInt8], firstLine: Int = 1) throws(JSONSyntaxError) -> JSONNode {
-        var p = JSONParser(bytes: bytes, line: firstLine)
+        try parse(bytes, range: 0..<bytes.count, firstLine: firstLine)
+    }
+
+    /// The value in `bytes[range]`; columns count from `range.lowerBound`.
+    public static func parse(_ bytes: [UInt8], range: Range<Int>, firstLine: Int = 1) throws(JSONSyntaxError) -> JSONNode {
+        var p = JSONParser(bytes: bytes, range: range, line: firstLine)
         p.skipSpace()
         let node = try p.parseValue()
         p.skipSpace()
-        if p.i < p.bytes.count { throw p.error("unexpected \(p.describeHere()) after the JSON value") }
+        if p.i < p.end { throw p.error("unexpected \(p.describeHere()) after the JSON value") }
         return node
     }
 
@@ -69,8 +76,11 @@ public struct JSONParser {
         try parse(Array(text.utf8), firstLine: firstLine)
     }
 
-    private init(bytes: [UInt8], line: Int) {
+    private init(bytes: [UInt8], range: Range<Int>, line: Int) {
         self.bytes = bytes
+        end = range.upperBound
+        i = range.lowerBound
+        lineStart = range.lowerBound
         self.line = line
     }
 
@@ -79,14 +89,14 @@ public struct JSONParser {
     }
 
     private func describeHere() -> String {
-        guard i < bytes.count else { return "end of input" }
+        guard i < end else { return "end of input" }
         let b = bytes[i]
         if b >= 0x20 && b < 0x7F { return "'\(Character(UnicodeScalar(b)))'" }
         return "byte 0x" + String(b, radix: 16, uppercase: true)
     }
 
     private mutating func skipSpace() {
-        while i < bytes.count {
+        while i < end {
             switch bytes[i] {
             case 0x20, 0x09, 0x0D: i += 1
             case 0x0A:
@@ -99,7 +109,7 @@ public struct JSONParser {
     }
 
     private mutating func parseValue() throws(JSONSyntaxError) -> JSONNode {
-        guard i < bytes.count else { throw error("unexpected end of input, expected a value") }
+        guard i < end else { throw error("unexpected end of input, expected a value") }
         let startLine = line
         switch bytes[i] {
         case UInt8(ascii: "{"): return try parseObject()
@@ -117,7 +127,7 @@ public struct JSONParser {
 
     private mutating func literal(_ word: String) throws(JSONSyntaxError) {
         let w = Array(word.utf8)
-        guard i + w.count <= bytes.count, Array(bytes[i..<i + w.count]) == w else {
+        guard i + w.count <= end, Array(bytes[i..<i + w.count]) == w else {
             throw error("unexpected \(describeHere()), expected a value")
         }
         i += w.count
@@ -134,31 +144,40 @@ public struct JSONParser {
         defer { depth -= 1 }
         i += 1
         var members: [(key: String, node: JSONNode)] = []
-        var seen = Set<String>()
+        // Duplicate keys: a scan of the few members an order or scenario object has, a set
+        // for the large maps (hashing every key cost more than the scan).
+        var seen: Set<String>? = nil
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+        if i < end, bytes[i] == UInt8(ascii: "}") {
             i += 1
             return JSONNode(value: .object(members), line: startLine)
         }
         while true {
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+            guard i < end, bytes[i] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeHere()), expected a field name in quotes")
             }
             let keyStart = i
             let key = try parseString()
-            if !seen.insert(key).inserted {
+            let repeated: Bool
+            if seen == nil && members.count < 16 {
+                repeated = members.contains { $0.key == key }
+            } else {
+                if seen == nil { seen = Set(members.map(\.key)) }
+                repeated = !seen!.insert(key).inserted
+            }
+            if repeated {
                 throw JSONSyntaxError(line: line, column: keyStart - lineStart + 1, message: "field \"\(key)\" appears twice")
             }
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else {
+            guard i < end, bytes[i] == UInt8(ascii: ":") else {
                 throw error("unexpected \(describeHere()), expected ':' after \"\(key)\"")
             }
             i += 1
             skipSpace()
             members.append((key, try parseValue()))
             skipSpace()
-            guard i < bytes.count else { throw error("unexpected end of input, expected ',' or '}'") }
+            guard i < end else { throw error("unexpected end of input, expected ',' or '}'") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
             if bytes[i] == UInt8(ascii: "}") { i += 1; break }
             throw error("unexpected \(describeHere()), expected ',' or '}'")
@@ -173,7 +192,7 @@ public struct JSONParser {
         i += 1
         var items: [JSONNode] = []
         skipSpace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+        if i < end, bytes[i] == UInt8(ascii: "]") {
             i += 1
             return JSONNode(value: .array(items), line: startLine)
         }
@@ -181,7 +200,7 @@ public struct JSONParser {
             skipSpace()
             items.append(try parseValue())
             skipSpace()
-            guard i < bytes.count else { throw error("unexpected end of input, expected ',' or ']'") }
+            guard i < end else { throw error("unexpected end of input, expected ',' or ']'") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
             if bytes[i] == UInt8(ascii: "]") { i += 1; break }
             throw error("unexpected \(describeHere()), expected ',' or ']'")
@@ -191,9 +210,26 @@ public struct JSONParser {
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         i += 1
-        var out: [UInt8] = []
+        // Most strings (ids, SKUs, dates) hold no escape: taken whole from the input.
+        var stop = i, ascii = true
+        while stop < end {
+            let b = bytes[stop]
+            if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            if b >= 0x80 { ascii = false }
+            stop += 1
+        }
+        if stop < end, bytes[stop] == UInt8(ascii: "\"") {
+            let text = bytes[i..<stop]
+            i = stop
+            let s: String? = ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+            guard let s else { throw error("string is not valid UTF-8") }
+            i += 1
+            return s
+        }
+        var out: [UInt8] = Array(bytes[i..<stop])
+        i = stop
         while true {
-            guard i < bytes.count else { throw error("unterminated string") }
+            guard i < end else { throw error("unterminated string") }
             let b = bytes[i]
             switch b {
             case UInt8(ascii: "\""):
@@ -202,7 +238,7 @@ public struct JSONParser {
                 return s
             case UInt8(ascii: "\\"):
                 i += 1
-                guard i < bytes.count else { throw error("unterminated string") }
+                guard i < end else { throw error("unterminated string") }
                 let e = bytes[i]
                 i += 1
                 switch e {
@@ -217,7 +253,7 @@ public struct JSONParser {
                 case UInt8(ascii: "u"):
                     var code = try hex4()
                     if (0xD800..<0xDC00).contains(code) {
-                        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                        guard i + 1 < end, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
                             throw error("unpaired surrogate in \\u escape")
                         }
                         i += 2
@@ -242,7 +278,7 @@ public struct JSONParser {
     }
 
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
-        guard i + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        guard i + 4 <= end else { throw error("truncated \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {
             let b = bytes[i]
@@ -263,28 +299,28 @@ public struct JSONParser {
         let start = i
         func digits() -> Int {
             let s = i
-            while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
+            while i < end, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") { i += 1 }
             return i - s
         }
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
-        guard i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") else {
+        guard i < end, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") else {
             throw error("invalid number")
         }
         if bytes[i] == UInt8(ascii: "0") {
             i += 1
-            if i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+            if i < end, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
                 throw error("invalid number: leading zero")
             }
         } else {
             _ = digits()
         }
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+        if i < end, bytes[i] == UInt8(ascii: ".") {
             i += 1
             if digits() == 0 { throw error("invalid number: no digits after '.'") }
         }
-        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+        if i < end, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
             i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            if i < end, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
             if digits() == 0 { throw error("invalid number: no digits in exponent") }
         }
         return String(decoding: bytes[start..<i], as: UTF8.self)

@@ -55,16 +55,16 @@ public struct Ingestor: Sendable {
                 var end = start
                 while end < body.count && body[end] != 0x0A { end += 1 }
                 line += 1
-                var slice = body[start..<end]
+                var slice = start..<end
                 start = end + 1
-                if slice.last == 0x0D { slice = slice.dropLast() }
-                if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                if !slice.isEmpty, body[slice.upperBound - 1] == 0x0D { slice = slice.lowerBound..<(slice.upperBound - 1) }
+                if body[slice].allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 guard items.count < maxItems else {
                     let rest = start < body.count ? body[start...] : []
                     throw APIError.tooLarge(what: what, count: items.count + 1 + Self.countLines(rest), limit: maxItems)
                 }
                 lines.append(line)
-                do { items.append((try JSONParser.parse(Array(slice), firstLine: line), nil)) } catch {
+                do { items.append((try JSONParser.parse(body, range: slice, firstLine: line), nil)) } catch {
                     items.append((nil, "malformed JSON: \(error.message) (line \(line), column \(error.column))"))
                 }
             }
@@ -109,12 +109,21 @@ public struct Ingestor: Sendable {
     /// The order as JSON with sorted keys and lines sorted by SKU (an SKU appears once per
     /// order): two bodies are the same order exactly when these strings are equal.
     public static func canonicalJSON(_ o: Order) -> String {
-        var s = "{\"completed_at\":" + jsonString(o.completedAt.text) + ",\"customer_id\":" + jsonString(o.customerId)
-            + ",\"delivery_date\":\"\(o.deliveryDate)\",\"group_id\":" + jsonString(o.groupId) + ",\"lines\":["
+        var s = ""
+        s.reserveCapacity(128 + 48 * o.lines.count)
+        s += "{\"completed_at\":"; appendJSONString(o.completedAt.text, to: &s)
+        s += ",\"customer_id\":"; appendJSONString(o.customerId, to: &s)
+        s += ",\"delivery_date\":\"\(o.deliveryDate)\",\"group_id\":"; appendJSONString(o.groupId, to: &s)
+        s += ",\"lines\":["
         for (k, l) in o.lines.sorted(by: { $0.sku < $1.sku }).enumerated() {
-            if k > 0 { s += "," }
-            s += "{\"qty\":\(l.qty),\"sku\":" + jsonString(l.sku) + "}"
+            s += k > 0 ? ",{\"qty\":" : "{\"qty\":"
+            s += String(l.qty)
+            s += ",\"sku\":"; appendJSONString(l.sku, to: &s)
+            s += "}"
         }
-        return s + "],\"order_id\":" + jsonString(o.orderId) + ",\"pickup_point_id\":" + jsonString(o.pickupPointId) + "}"
+        s += "],\"order_id\":"; appendJSONString(o.orderId, to: &s)
+        s += ",\"pickup_point_id\":"; appendJSONString(o.pickupPointId, to: &s)
+        s += "}"
+        return s
     }
 }

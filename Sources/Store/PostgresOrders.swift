@@ -35,30 +35,22 @@ extension PostgresStore {
             if !result.issues.isEmpty { throw Rejected(issues: result.issues) }
             guard !new.isEmpty else { return result }
             var o = (id: [String](), group: [String](), point: [String](), customer: [String](), date: [String](),
-                     completed: [String](), body: [String](), cutoff: [Int]())
-            var l = (id: [String](), no: [Int](), sku: [String](), qty: [Int]())
+                     completed: [String](), body: [String](), cutoff: [Int](), lines: [String]())
             for (item, cutoff) in new {
                 let order = item.order
                 o.id.append(order.orderId); o.group.append(order.groupId); o.point.append(order.pickupPointId)
                 o.customer.append(order.customerId); o.date.append(order.deliveryDate.description)
                 o.completed.append(order.completedAt.text); o.body.append(item.body); o.cutoff.append(cutoff)
-                for (k, line) in order.lines.enumerated() {
-                    l.id.append(order.orderId); l.no.append(k); l.sku.append(line.sku); l.qty.append(line.qty)
-                }
+                o.lines.append(OrderLinesColumn.text(order.lines))
             }
             try await conn.query("""
                 INSERT INTO orders (order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, body,
-                                    status, cutoff_at, received_at, source)
-                SELECT i, g, p, c, d, t, b, 'active', x, \(now), \(source)
+                                    status, cutoff_at, received_at, source, lines)
+                SELECT i, g, p, c, d, t, b, 'active', x, \(now), \(source), l
                 FROM unnest(\(o.id)::text[], \(o.group)::text[], \(o.point)::text[], \(o.customer)::text[], \(o.date)::text[],
-                            \(o.completed)::text[], \(o.body)::text[], \(o.cutoff)::bigint[]) AS u(i, g, p, c, d, t, b, x)
+                            \(o.completed)::text[], \(o.body)::text[], \(o.cutoff)::bigint[], \(o.lines)::text[])
+                     AS u(i, g, p, c, d, t, b, x, l)
                 """, logger: logger)
-            if !l.id.isEmpty {
-                try await conn.query("""
-                    INSERT INTO order_lines (order_id, line_no, sku, qty)
-                    SELECT * FROM unnest(\(l.id)::text[], \(l.no)::bigint[], \(l.sku)::text[], \(l.qty)::bigint[])
-                    """, logger: logger)
-            }
             return result
         }
     }
@@ -132,28 +124,20 @@ extension PostgresStore {
 
     public func planningOrders(deliveryDate: String, scopeCutoffAt: Int?, alsoIds: Set<String>) async throws -> [Order] {
         try await client.withConnection { conn in
-            var lines: [String: [OrderLine]] = [:]
-            let lineRows = try await conn.query("""
-                SELECT l.order_id, l.sku, l.qty FROM order_lines l JOIN orders o ON o.order_id = l.order_id
-                WHERE o.delivery_date = \(deliveryDate) ORDER BY l.order_id, l.line_no
-                """, logger: self.logger)
-            for try await (id, sku, qty) in lineRows.decode((String, String, Int).self) {
-                lines[id, default: []].append(OrderLine(sku: sku, qty: qty))
-            }
             var orders: [Order] = []
             let rows = try await conn.query("""
-                SELECT order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, status, cutoff_at
+                SELECT order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, status, cutoff_at, lines
                 FROM orders WHERE delivery_date = \(deliveryDate) ORDER BY order_id COLLATE "C"
                 """, logger: self.logger)
-            for try await (id, group, point, customer, dateText, completedText, status, cutoffAt)
-                in rows.decode((String, String, String, String, String, String, String, Int).self) {
+            for try await (id, group, point, customer, dateText, completedText, status, cutoffAt, linesText)
+                in rows.decode((String, String, String, String, String, String, String, Int, String).self) {
                 let inScope = status == "active" && (scopeCutoffAt.map { cutoffAt <= $0 } ?? true)
                 guard inScope || alsoIds.contains(id) else { continue }
                 guard let date = CalendarDate.parse(dateText), let completed = Timestamp.parse(completedText) else {
                     throw GeneralError(.internal, "order \(id): stored date or time unreadable")
                 }
                 orders.append(Order(orderId: id, groupId: group, pickupPointId: point, customerId: customer, deliveryDate: date,
-                                    completedAt: completed, lines: lines[id] ?? []))
+                                    completedAt: completed, lines: try OrderLinesColumn.lines(linesText, orderId: id)))
             }
             return orders
         }

@@ -122,5 +122,15 @@ enum PostgresSchema {
             ALTER TABLE plan_jobs ADD COLUMN worker_id TEXT;
             ALTER TABLE plan_jobs ADD COLUMN lease_until BIGINT;
             """),
+        (Migrations.v4, """
+            ALTER TABLE orders ADD COLUMN lines TEXT;
+            UPDATE orders o SET lines = l.pairs
+            FROM (SELECT order_id, '[' || string_agg('[' || to_json(sku)::text || ',' || qty || ']', ',' ORDER BY line_no) || ']' AS pairs
+                  FROM order_lines GROUP BY order_id) l
+            WHERE l.order_id = o.order_id;
+            UPDATE orders SET lines = '[]' WHERE lines IS NULL;
+            ALTER TABLE orders ALTER COLUMN lines SET NOT NULL;
+            DROP TABLE order_lines;
+            """),
     ]
 }

@@ -40,6 +40,12 @@ public final class PostgresStore: Store {
     /// and runs the migrations it has not run yet (one worker at a time: an advisory lock).
     /// With `schema` (1–63 of a–z, 0–9, _), the tables live in that schema, created if missing.
     public static func open(url: String, schema: String? = nil, maxConnections: Int = 8) async throws -> PostgresStore {
+        try await open(url: url, schema: schema, maxConnections: maxConnections, migratingThrough: nil)
+    }
+
+    /// `migratingThrough`: the last migration to run (nil: all); tests open a database as an
+    /// earlier release left it.
+    static func open(url: String, schema: String?, maxConnections: Int, migratingThrough last: String?) async throws -> PostgresStore {
         var (config, shown) = try configuration(url: url, maxConnections: maxConnections)
         if let schema {
             guard isPlainName(schema) else {
@@ -52,7 +58,7 @@ public final class PostgresStore: Store {
         let store = PostgresStore(client: PostgresClient(configuration: config), location: shown, schema: schema,
                                   logger: Logger(label: "lastmile.postgres"))
         do {
-            try await store.migrate()
+            try await store.migrate(through: last)
         } catch {
             await store.close()
             throw GeneralError(.internal, "database \(shown): \(Self.describe(error))")
@@ -148,7 +154,7 @@ public final class PostgresStore: Store {
         try await client.withConnection { conn in try await self.rows(query, on: conn) }
     }
 
-    func migrate() async throws {
+    func migrate(through last: String?) async throws {
         try await transaction { conn in
             // Workers starting together: one migrates, the others wait and find it done.
             try await conn.query("SELECT pg_advisory_xact_lock(7432001)", logger: logger)
@@ -157,7 +163,8 @@ public final class PostgresStore: Store {
                 CREATE TABLE IF NOT EXISTS lastmile_migrations (identifier TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
                 """, logger: logger)
             let applied = Set(try await rows("SELECT identifier FROM lastmile_migrations", on: conn).map { try $0["identifier"].decode(String.self) })
-            for (name, sql) in PostgresSchema.migrations where !applied.contains(name) {
+            let upTo = last.flatMap { l in PostgresSchema.migrations.firstIndex { $0.name == l } } ?? PostgresSchema.migrations.count - 1
+            for (name, sql) in PostgresSchema.migrations[...upTo] where !applied.contains(name) {
                 for statement in Self.statements(sql) {
                     try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
@@ -185,7 +192,7 @@ extension PostgresRandomAccessRow {
 }
 
 enum PGColumns {
-    static let order = "seq, order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, body, status, cutoff_at, received_at, source, cancelled_at, cancel_reason"
+    static let order = "seq, order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, body, status, cutoff_at, received_at, source, cancelled_at, cancel_reason, lines"
     static let job = "id, delivery_date, trigger, cutoff_key, scope_cutoff_at, note, state, reason, attempts, created_at, started_at, finished_at, plan_id, keep_route_ids, worker_id, lease_until"
     static let version = "id, delivery_date, version, job_id, trigger, note, created_at, orders, orders_planned, orders_unassigned, vehicles, trips, distance_m, cost"
     static let route = "plan_id, route_id, warehouse_id, vehicle_id, trip, departure, departure_at, return_time, stops, crates, grams, distance_m, cost, route_json, kept_from_plan, dispatched_at"
@@ -198,7 +205,8 @@ extension OrderRecord {
                   pickupPointId: try r.get("pickup_point_id"), customerId: try r.get("customer_id"),
                   deliveryDate: try r.get("delivery_date"), completedAt: try r.get("completed_at"), body: try r.get("body"),
                   status: try r.get("status"), cutoffAt: try r.get("cutoff_at"), receivedAt: try r.get("received_at"),
-                  source: try r.get("source"), cancelledAt: try r.get("cancelled_at"), cancelReason: try r.get("cancel_reason"))
+                  source: try r.get("source"), cancelledAt: try r.get("cancelled_at"), cancelReason: try r.get("cancel_reason"),
+                  lines: try r.get("lines"))
     }
 }
 

@@ -28,14 +28,8 @@ public struct OrderRecord: SnakeCaseRecord, Sendable, Equatable {
     public var source: String
     public var cancelledAt: Int?
     public var cancelReason: String?
-}
-
-public struct OrderLineRecord: SnakeCaseRecord, Sendable, Equatable {
-    public static let databaseTableName = "order_lines"
-    public var orderId: String
-    public var lineNo: Int
-    public var sku: String
-    public var qty: Int
+    /// The lines as sent, `[["VEG",2],["MILK",1]]` (`OrderLinesColumn`).
+    public var lines: String
 }
 
 public struct PlanJobRecord: SnakeCaseRecord, Sendable, Equatable {

@@ -172,6 +172,19 @@ public enum SQLiteSchema {
                 ALTER TABLE plan_jobs ADD COLUMN lease_until INTEGER;
                 """)
         }
+        m.registerMigration(Migrations.v4) { db in
+            try db.execute(sql: """
+                -- An order's lines move into its row (`OrderLinesColumn`): [[sku, qty], …] in the
+                -- order they were sent.
+                ALTER TABLE orders ADD COLUMN lines TEXT NOT NULL DEFAULT '[]';
+                UPDATE orders SET lines = (
+                    SELECT '[' || group_concat(pair, ',') || ']'
+                    FROM (SELECT '[' || json_quote(l.sku) || ',' || l.qty || ']' AS pair FROM order_lines l
+                          WHERE l.order_id = orders.order_id ORDER BY l.line_no))
+                WHERE EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = orders.order_id);
+                DROP TABLE order_lines;
+                """)
+        }
         return m
     }
 }
@@ -181,5 +194,6 @@ public enum Migrations {
     public static let v1 = "v1: orders, plan jobs, plan versions, routes, stops, lists"
     public static let v2 = "v2: re-optimisation and edit jobs; plan jobs name the routes they keep"
     public static let v3 = "v3: plan jobs are claimed by a worker under a lease"
-    public static let all = [v1, v2, v3]
+    public static let v4 = "v4: an order's lines are kept in its row"
+    public static let all = [v1, v2, v3, v4]
 }

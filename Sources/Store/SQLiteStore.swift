@@ -60,17 +60,13 @@ extension SQLiteStore {
                 if !result.issues.isEmpty { throw Rejected(issues: result.issues) }
                 let insertOrder = try db.cachedStatement(sql: """
                     INSERT INTO orders (order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, body,
-                                        status, cutoff_at, received_at, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?)
+                                        status, cutoff_at, received_at, source, lines)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?)
                     """)
-                let insertLine = try db.cachedStatement(sql: "INSERT INTO order_lines (order_id, line_no, sku, qty) VALUES (?, ?, ?, ?)")
                 for (item, cutoff) in new {
                     let o = item.order
                     try insertOrder.execute(arguments: [o.orderId, o.groupId, o.pickupPointId, o.customerId, o.deliveryDate.description,
-                                                        o.completedAt.text, item.body, cutoff, now, source])
-                    for (k, l) in o.lines.enumerated() {
-                        try insertLine.execute(arguments: [o.orderId, k, l.sku, l.qty])
-                    }
+                                                        o.completedAt.text, item.body, cutoff, now, source, OrderLinesColumn.text(o.lines)])
                 }
                 return result
             }
@@ -148,15 +144,9 @@ extension SQLiteStore {
     /// kept from an earlier version), in order-id order.
     public func planningOrders(deliveryDate: String, scopeCutoffAt: Int?, alsoIds: Set<String>) async throws -> [Order] {
         try await pool.read { db in
-            var lines: [String: [OrderLine]] = [:]
-            let lineRows = try Row.fetchCursor(db, sql: """
-                SELECT l.order_id, l.sku, l.qty FROM order_lines l JOIN orders o ON o.order_id = l.order_id
-                WHERE o.delivery_date = ? ORDER BY l.order_id, l.line_no
-                """, arguments: [deliveryDate])
-            while let r = try lineRows.next() { lines[r[0], default: []].append(OrderLine(sku: r[1], qty: r[2])) }
             var orders: [Order] = []
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, status, cutoff_at
+                SELECT order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, status, cutoff_at, lines
                 FROM orders WHERE delivery_date = ? ORDER BY order_id
                 """, arguments: [deliveryDate])
             while let r = try rows.next() {
@@ -169,7 +159,7 @@ extension SQLiteStore {
                     throw GeneralError(.internal, "order \(id): stored date or time unreadable")
                 }
                 orders.append(Order(orderId: id, groupId: r[1], pickupPointId: r[2], customerId: r[3], deliveryDate: date,
-                                    completedAt: completed, lines: lines[id] ?? []))
+                                    completedAt: completed, lines: try OrderLinesColumn.lines(r[8], orderId: id)))
             }
             return orders
         }
