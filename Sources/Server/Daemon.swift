@@ -45,7 +45,8 @@ public struct Daemon: Sendable {
         let setup = PlanningSetup(scenario: planning, travel: try TravelTimes.choose(for: scenario, scenarioFile: file), options: options,
                                   child: config.planningExecutable.map { PlanChild.Launch(executable: $0, scenarioFile: file) })
         let runner = PlanRunner(store: store, setup: setup, clock: clock, logger: logger, metrics: metrics,
-                                departedCountsAsDispatched: config.departedCountsAsDispatched, workerId: config.workerId,
+                                departedCountsAsDispatched: config.departedCountsAsDispatched,
+                                events: EventHub(relayed: store.sharedByWorkers), workerId: config.workerId,
                                 leaseSeconds: config.leaseSeconds, pollInterval: .milliseconds(Int(config.jobPollSeconds * 1000)),
                                 slots: slots ?? PlanningSlots(config.planningSlots))
         let ingest = IngestService(store: store, ingestor: Ingestor(scenario: scenario, calendar: calendar), clock: clock, metrics: metrics,
@@ -67,9 +68,11 @@ public struct Daemon: Sendable {
                   console: ConsoleState(tileURL: config.tileURL))
     }
 
-    /// The background services: plan runner, scheduler (unless turned off), spool watcher.
+    /// The background services: plan runner, scheduler (unless turned off), spool watcher, and
+    /// on a store shared by workers the relay of live events between them.
     public var services: [any Service] {
         var s: [any Service] = [runner]
+        if store.sharedByWorkers { s.append(EventRelay(store: store, hub: runner.events, logger: logger)) }
         if config.scheduler { s.append(scheduler) }
         if let spool { s.append(spool) }
         return s

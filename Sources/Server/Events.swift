@@ -12,14 +12,24 @@ public struct ServerEvent: Sendable, Equatable {
 
 /// Fans published plans and job changes out to every open `GET /v1/events` stream. A slow reader
 /// loses old events, never blocks the publisher (each stream buffers the newest 64).
+/// With `relayed`, every published event is also queued on `outgoing` for an `EventRelay` to
+/// send to the other workers of the store, and `deliver` takes theirs.
 public final class EventHub: Sendable {
     private struct State {
         var next = 0
         var subscribers: [Int: AsyncStream<ServerEvent>.Continuation] = [:]
     }
     private let state = Mutex(State())
+    /// Tells this hub's own announcements from other workers' ones.
+    public let origin = UUID().uuidString
+    private let outbox: (stream: AsyncStream<ServerEvent>, continuation: AsyncStream<ServerEvent>.Continuation)?
 
-    public init() {}
+    public init(relayed: Bool = false) {
+        outbox = relayed ? AsyncStream<ServerEvent>.makeStream(bufferingPolicy: .bufferingNewest(1_024)) : nil
+    }
+
+    /// Events published here, for the relay (nil: not relayed).
+    public var outgoing: AsyncStream<ServerEvent>? { outbox?.stream }
 
     public func subscribe() -> (id: Int, events: AsyncStream<ServerEvent>) {
         let (stream, continuation) = AsyncStream<ServerEvent>.makeStream(bufferingPolicy: .bufferingNewest(64))
@@ -39,7 +49,14 @@ public final class EventHub: Sendable {
 
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+    /// To this worker's streams at once, and (relayed) to the other workers'.
     public func publish(_ event: ServerEvent) {
+        deliver(event)
+        outbox?.continuation.yield(event)
+    }
+
+    /// To this worker's streams only (an event another worker published).
+    public func deliver(_ event: ServerEvent) {
         for c in state.withLock({ Array($0.subscribers.values) }) { c.yield(event) }
     }
 

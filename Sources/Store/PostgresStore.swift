@@ -93,6 +93,31 @@ public final class PostgresStore: Store {
 
     public func close() async { runTask.cancel() }
 
+    // MARK: Messages between workers (LISTEN/NOTIFY)
+
+    public var sharedByWorkers: Bool { true }
+
+    /// Notifications are per database: each schema (region) has a channel of its own.
+    var channel: String { "lastmile_events_" + (schema ?? "public") }
+
+    public func announce(_ message: String) async throws {
+        guard message.utf8.count <= announcementBytes else {
+            throw GeneralError(.internal, "announcement of \(message.utf8.count) bytes, more than \(announcementBytes)")
+        }
+        try await client.withConnection { conn in
+            _ = try await conn.query("SELECT pg_notify(\(self.channel), \(message))", logger: self.logger)
+        }
+    }
+
+    /// Holds one connection of the pool while it listens.
+    public func listen(_ receive: @escaping @Sendable (String) -> Void) async throws {
+        try await client.withConnection { conn in
+            try await conn.listen(on: self.channel) { notifications in
+                for try await n in notifications { receive(n.payload) }
+            }
+        }
+    }
+
     /// Creates database `name` (lower-case letters, digits, `_`) on the server `url` points at,
     /// and returns the URL of the new database (tests, and benchmarks that start from empty).
     public static func createDatabase(onServerOf url: String, name: String) async throws -> String {

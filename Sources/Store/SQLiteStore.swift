@@ -36,6 +36,11 @@ public final class SQLiteStore: Store {
     }
 
     public func close() async {}
+
+    /// One process owns an SQLite file: nothing to tell other workers.
+    public var sharedByWorkers: Bool { false }
+    public func announce(_ message: String) async throws {}
+    public func listen(_ receive: @escaping @Sendable (String) -> Void) async throws {}
 }
 
 private struct Rejected: Error {

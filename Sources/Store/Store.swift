@@ -85,9 +85,23 @@ public protocol Store: Sendable {
     func clearOutage(deliveryDate: String, vehicleId: String) async throws -> Bool
     func outages(deliveryDate: String) async throws -> [VehicleOutageRecord]
 
+    // MARK: Messages between workers
+    /// True when other processes (workers) may use the same data, so that what one worker
+    /// announces must reach the others (PostgreSQL); false for a store of one process (SQLite).
+    var sharedByWorkers: Bool { get }
+    /// Sends a short text (at most `announcementBytes`) to every `listen` on this store,
+    /// this worker's included (PostgreSQL: NOTIFY on the schema's channel). No-op when not shared.
+    func announce(_ message: String) async throws
+    /// Hands every announced text to `receive`, in the order they were sent, until cancelled.
+    /// Returns at once when not shared.
+    func listen(_ receive: @escaping @Sendable (String) -> Void) async throws
+
     /// Closes connections (PostgreSQL); the store is not used after.
     func close() async
 }
+
+/// The longest text `Store.announce` carries (PostgreSQL's NOTIFY payload is below 8,000 bytes).
+public let announcementBytes = 7_900
 
 /// How plan jobs are retried.
 public enum PlanJobPolicy {

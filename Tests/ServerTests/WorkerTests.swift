@@ -43,4 +43,48 @@ struct PostgresAPITests {
             }
         }
     }
+
+    /// A console open on one worker hears of the plan the other published (LISTEN/NOTIFY).
+    @Test func liveEventsReachTheConsolesOfEveryWorker() async throws {
+        let a = try await Harness.make("events-a", .postgres) { $0.workerId = "events-a"; $0.jobPollSeconds = 0.1 }
+        let b = try await Harness.make("events-b", .postgres) {
+            $0.database = a.daemon.config.database; $0.workerId = "events-b"; $0.jobPollSeconds = 60
+        }
+        #expect(a.daemon.services.contains { $0 is EventRelay })
+        try await a.test { ca async throws in
+            try await b.test { cb async throws in
+                let (_, heardOnB) = b.daemon.runner.events.subscribe()
+                _ = try await cb.send(.post, "/v1/orders", Orders.text)
+                // Queued on a, which plans it (b looks at the queue once a minute).
+                let job = try await ca.send(.post, "/v1/plans", #"{"delivery_date":"2025-09-16"}"#).json
+                let id = try #require(job["job_id"] as? Int)
+                let done = try await awaitJob(ca, id)
+                #expect(done["worker_id"] as? String == "events-a")
+                let names = try await firstEvents(heardOnB, until: "plan", within: .seconds(20))
+                #expect(names.contains("plan") && names.filter { $0 == "plan" }.count == 1)
+            }
+        }
+    }
+}
+
+/// The names of the events a stream yields, up to and including the first `name` (or all of
+/// them when `within` passes first).
+func firstEvents(_ stream: AsyncStream<ServerEvent>, until name: String, within limit: Duration) async throws -> [String] {
+    try await withThrowingTaskGroup(of: [String].self) { group in
+        group.addTask {
+            var names: [String] = []
+            for await e in stream {
+                names.append(e.name)
+                if e.name == name { break }
+            }
+            return names
+        }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return []
+        }
+        let first = try await group.next() ?? []
+        group.cancelAll()
+        return first
+    }
 }
