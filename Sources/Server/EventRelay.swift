@@ -33,9 +33,8 @@ public struct EventRelay: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await e in outgoing {
-                    let text = Self.message(e, origin: hub.origin)
-                    guard text.utf8.count <= announcementBytes else { continue }
-                    do { try await store.announce(text) } catch {
+                    // The store refuses a text over `announcementBytes`: logged, not sent.
+                    do { try await store.announce(Self.message(e, origin: hub.origin)) } catch {
                         logger.warning("event not announced to the other workers", metadata: ["event": "\(e.name)", "error": "\(error)"])
                     }
                 }
