@@ -6,25 +6,44 @@ private struct Rejected: Error {
     var issues: [IngestIssue]
 }
 
+/// The batch met ids stored since it was sorted: roll back and sort it again.
+private struct MetStoredIds: Error {}
+
 extension PostgresStore {
     public func ingest(_ batch: [IncomingOrder], source: String, now: Int) async throws -> IngestResult {
         // Two workers storing the same new order id at once: the second waits on the unique index,
-        // fails with unique_violation when the first commits, and runs again to find it stored.
+        // skips the id when the first commits (fewer rows went in), and runs again to find it stored.
         var attempt = 0
         while true {
             do {
                 return try await ingestOnce(batch, source: source, now: now)
             } catch let r as Rejected {
                 return IngestResult(issues: r.issues)
-            } catch where Self.sqlState(error) == "23505" && attempt < 3 {
+            } catch where (error is MetStoredIds || Self.sqlState(error) == "23505") && attempt < 3 {
                 attempt += 1
             }
         }
     }
 
-    /// One try: every order new or an exact repeat, else nothing stored. The new rows go in as
-    /// one multi-row INSERT per table (arrays unnested by the server), not a statement per row.
+    /// One try: every order new or an exact repeat, else nothing stored. The common batch is all
+    /// new orders: it is inserted straight away, skipping ids already stored, so the unique index
+    /// is probed once per order. Only a batch that met stored ids, or holds an order after its
+    /// cut-off, is rolled back and sorted against the stored bodies (`sortedAgainstStored`).
     private func ingestOnce(_ batch: [IncomingOrder], source: String, now: Int) async throws -> IngestResult {
+        let (optimistic, new) = IngestResult.sort(batch, stored: [:])
+        if optimistic.issues.isEmpty && !new.isEmpty {
+            do {
+                return try await transaction { conn in
+                    let inserted = try await insert(new, source: source, now: now, on: conn)
+                    if inserted < new.count { throw MetStoredIds() }
+                    return optimistic
+                }
+            } catch is MetStoredIds {}
+        }
+        return try await sortedAgainstStored(batch, source: source, now: now)
+    }
+
+    private func sortedAgainstStored(_ batch: [IncomingOrder], source: String, now: Int) async throws -> IngestResult {
         try await transaction { conn in
             var existing: [String: String] = [:]
             let ids = batch.map(\.order.orderId)
@@ -34,25 +53,42 @@ extension PostgresStore {
             let (result, new) = IngestResult.sort(batch, stored: existing)
             if !result.issues.isEmpty { throw Rejected(issues: result.issues) }
             guard !new.isEmpty else { return result }
-            var o = (id: [String](), group: [String](), point: [String](), customer: [String](), date: [String](),
-                     completed: [String](), body: [String](), cutoff: [Int](), lines: [String]())
-            for (item, cutoff) in new {
-                let order = item.order
-                o.id.append(order.orderId); o.group.append(order.groupId); o.point.append(order.pickupPointId)
-                o.customer.append(order.customerId); o.date.append(order.deliveryDate.description)
-                o.completed.append(order.completedAt.text); o.body.append(item.body); o.cutoff.append(cutoff)
-                o.lines.append(OrderLinesColumn.text(order.lines))
-            }
-            try await conn.query("""
+            // A worker storing one of these ids since the SELECT: fewer rows go in, and the whole
+            // batch is tried again (`ingest`), as for a unique violation.
+            if try await insert(new, source: source, now: now, on: conn) < new.count { throw MetStoredIds() }
+            return result
+        }
+    }
+
+    /// Inserts the orders whose ids are not stored yet, as one multi-row INSERT (arrays unnested by
+    /// the server); the number of rows that went in.
+    private func insert(_ new: [(item: IncomingOrder, cutoffAt: Int)], source: String, now: Int,
+                        on conn: PostgresConnection) async throws -> Int {
+        var o = (id: [String](), group: [String](), point: [String](), customer: [String](), date: [String](),
+                 completed: [String](), body: [String](), cutoff: [Int](), lines: [String]())
+        for (item, cutoff) in new {
+            let order = item.order
+            o.id.append(order.orderId); o.group.append(order.groupId); o.point.append(order.pickupPointId)
+            o.customer.append(order.customerId); o.date.append(order.deliveryDate.description)
+            o.completed.append(order.completedAt.text); o.body.append(item.body); o.cutoff.append(cutoff)
+            o.lines.append(OrderLinesColumn.text(order.lines))
+        }
+        let rows = try await conn.query("""
+            WITH i AS (
                 INSERT INTO orders (order_id, group_id, pickup_point_id, customer_id, delivery_date, completed_at, body,
                                     status, cutoff_at, received_at, source, lines)
                 SELECT i, g, p, c, d, t, b, 'active', x, \(now), \(source), l
                 FROM unnest(\(o.id)::text[], \(o.group)::text[], \(o.point)::text[], \(o.customer)::text[], \(o.date)::text[],
                             \(o.completed)::text[], \(o.body)::text[], \(o.cutoff)::bigint[], \(o.lines)::text[])
                      AS u(i, g, p, c, d, t, b, x, l)
-                """, logger: logger)
-            return result
-        }
+                ON CONFLICT (order_id) DO NOTHING
+                RETURNING 1
+            )
+            SELECT count(*) AS n FROM i
+            """, logger: logger)
+        var n = 0
+        for try await (count) in rows.decode(Int.self) { n = count }
+        return n
     }
 
     public func order(id: String) async throws -> OrderRecord? {

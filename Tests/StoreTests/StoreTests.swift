@@ -136,6 +136,15 @@ enum StoreContract {
         #expect(try await store.order(id: "O-1")?.receivedAt == 10)
     }
 
+    static func aBatchOfNewAndStoredOrdersStoresOnlyTheNew(_ store: any Store) async throws {
+        _ = try await store.ingest([incoming(order("O-2"))], source: "http", now: 10)
+        let r = try await store.ingest(["O-1", "O-2", "O-3"].enumerated().map { incoming(order($1), index: $0) }, source: "http", now: 20)
+        #expect(r == IngestResult(created: 2, unchanged: 1, linesCreated: 2, issues: []))
+        #expect(try await store.orderCount() == 3)
+        #expect(try await store.order(id: "O-2")?.receivedAt == 10)
+        #expect(try await store.order(id: "O-3")?.receivedAt == 20)
+    }
+
     static func aClosedDayRejectsNewOrdersButNotRepeats(_ store: any Store) async throws {
         _ = try await store.ingest([incoming(order("O-1"))], source: "http", now: 10)
         let r = try await store.ingest([incoming(order("O-1"), cutoffAt: nil), incoming(order("O-2"), index: 1, cutoffAt: nil)],
@@ -317,6 +326,7 @@ enum StoreContract {
     func on(_ body: (any Store) async throws -> Void) async throws { try await body(try temporaryStore()) }
     @Test func roundTripsOrdersWithTheirLinesInOrder() async throws { try await on(StoreContract.roundTripsOrdersWithTheirLinesInOrder) }
     @Test func theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict() async throws { try await on(StoreContract.theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict) }
+    @Test func aBatchOfNewAndStoredOrdersStoresOnlyTheNew() async throws { try await on(StoreContract.aBatchOfNewAndStoredOrdersStoresOnlyTheNew) }
     @Test func aClosedDayRejectsNewOrdersButNotRepeats() async throws { try await on(StoreContract.aClosedDayRejectsNewOrdersButNotRepeats) }
     @Test func pagesADayInArrivalOrderWithTotals() async throws { try await on(StoreContract.pagesADayInArrivalOrderWithTotals) }
     @Test func cancelsBeforeTheCutoffOnly() async throws { try await on(StoreContract.cancelsBeforeTheCutoffOnly) }
@@ -356,6 +366,7 @@ struct PostgresStoreTests {
     }
     @Test func roundTripsOrdersWithTheirLinesInOrder() async throws { try await on(StoreContract.roundTripsOrdersWithTheirLinesInOrder) }
     @Test func theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict() async throws { try await on(StoreContract.theSameOrderAgainIsANoOpAndADifferentBodyIsAConflict) }
+    @Test func aBatchOfNewAndStoredOrdersStoresOnlyTheNew() async throws { try await on(StoreContract.aBatchOfNewAndStoredOrdersStoresOnlyTheNew) }
     @Test func aClosedDayRejectsNewOrdersButNotRepeats() async throws { try await on(StoreContract.aClosedDayRejectsNewOrdersButNotRepeats) }
     @Test func pagesADayInArrivalOrderWithTotals() async throws { try await on(StoreContract.pagesADayInArrivalOrderWithTotals) }
     @Test func cancelsBeforeTheCutoffOnly() async throws { try await on(StoreContract.cancelsBeforeTheCutoffOnly) }
