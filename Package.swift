@@ -71,6 +71,7 @@ let package = Package(
             dependencies: [
                 "Planning", "Store", "Console", "RoadNetwork", "Interchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,18 +13,37 @@ public struct Auth: Sendable {
     let write: [UInt8]
     let read: [UInt8]?
     let readOpen: Bool
-    /// The value of the read-session cookie (`POST /v1/session`): random for each process, so
-    /// that a browser can open printable pages by plain links when reads need a token.
-    let readSession: [UInt8]
+    let clock: any WallClock
+    /// The key of read-session cookies (`POST /v1/session`), made from the tokens: every worker
+    /// holding the same tokens issues and accepts the same sessions, so workers keep no session
+    /// state, and rotating a token ends every session.
+    let sessionKey: SymmetricKey
     static let readSessionCookie = "lastmile_read"
+    /// A read session lasts 12 hours from its start: a dispatcher's shift.
+    static let readSessionSeconds = 12 * 3600
     static let invalidToken = APIError(status: 401, type: "unauthorized", title: "Unauthorized", detail: "the bearer token is not valid")
 
-    public init(writeToken: String, readToken: String?, readOpen: Bool) {
+    public init(writeToken: String, readToken: String?, readOpen: Bool, clock: any WallClock = SystemClock()) {
         write = Array(writeToken.utf8)
         read = readToken.map { Array($0.utf8) }
         self.readOpen = readOpen
-        var rng = SystemRandomNumberGenerator()
-        readSession = Array((0..<4).map { _ in String(format: "%016llx", rng.next() as UInt64) }.joined().utf8)
+        self.clock = clock
+        sessionKey = SymmetricKey(data: SHA256.hash(data: Array("lastmile read session\0".utf8) + write + [0] + (read ?? [])))
+    }
+
+    /// The cookie value of a read session that ends at `expires` (Unix seconds):
+    /// `<expires>.<HMAC-SHA256 of "<expires>" in hex>`.
+    func readSession(expires: Int) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(String(expires).utf8), using: sessionKey)
+        return "\(expires)." + mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether `cookie` is a read session made with these tokens that has not ended.
+    func acceptsReadSession(_ cookie: [UInt8]) -> Bool {
+        guard let dot = cookie.firstIndex(of: UInt8(ascii: ".")), dot > 0, dot <= 12,
+              cookie[..<dot].allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+              let expires = Int(String(decoding: cookie[..<dot], as: UTF8.self)) else { return false }
+        return Self.equal(cookie, Array(readSession(expires: expires).utf8)) && clock.now() < expires
     }
 
     /// The value of cookie `name` in the request's Cookie headers.
@@ -70,7 +90,7 @@ public struct Auth: Sendable {
     /// Reads need a token unless read_access is open; a read-session cookie counts for GET.
     func requireRead(_ request: Request) throws {
         if readOpen { return }
-        if request.method == .get, Self.bearer(request) == nil, let c = Self.cookie(request, Self.readSessionCookie), Self.equal(c, readSession) {
+        if request.method == .get, Self.bearer(request) == nil, let c = Self.cookie(request, Self.readSessionCookie), acceptsReadSession(c) {
             return
         }
         try requireReadToken(request)

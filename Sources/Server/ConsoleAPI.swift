@@ -102,11 +102,12 @@ extension API {
 
     /// Open like the page: it says only how to talk to the rest.
     /// A read session for this browser: with a read or write bearer token, a session cookie
-    /// (HttpOnly, SameSite=Strict, until the browser closes) that lets GET requests read, so that
-    /// printable pages and their relative links open as plain links. Writes still need the token.
+    /// (HttpOnly, SameSite=Strict, until the browser closes and for at most 12 hours, on every
+    /// worker with the same tokens) that lets GET requests read, so that printable pages and their
+    /// relative links open as plain links. Writes still need the token.
     func startReadSession(_ request: Request) throws -> Response {
         try auth.requireReadToken(request)
-        let value = String(decoding: auth.readSession, as: UTF8.self)
+        let value = auth.readSession(expires: auth.clock.now() + Auth.readSessionSeconds)
         return Response(status: .noContent, headers: [.setCookie: "\(Auth.readSessionCookie)=\(value); Path=/; HttpOnly; SameSite=Strict"])
     }
 

@@ -63,7 +63,7 @@ public struct Daemon: Sendable {
         scheduler = Scheduler(store: store, calendar: calendar, runner: runner, clock: clock, logger: logger)
         spool = config.spool.map { SpoolWatcher(directory: $0, ingest: ingest, logger: logger, interval: .milliseconds(Int(config.spoolIntervalSeconds * 1000))) }
         api = API(store: store, ingest: ingest, runner: runner, calendar: calendar, scenario: scenario, clock: clock,
-                  auth: Auth(writeToken: config.writeToken, readToken: config.readToken, readOpen: config.readAccess == .open),
+                  auth: Auth(writeToken: config.writeToken, readToken: config.readToken, readOpen: config.readAccess == .open, clock: clock),
                   metrics: metrics, departedCountsAsDispatched: config.departedCountsAsDispatched,
                   console: ConsoleState(tileURL: config.tileURL))
     }

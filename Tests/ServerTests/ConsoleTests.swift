@@ -139,10 +139,11 @@ import Testing
             let set = try #require(session.headers[.setCookie])
             #expect(set.hasSuffix("; Path=/; HttpOnly; SameSite=Strict"))
             let cookie = String(set.prefix { $0 != ";" })
-            #expect(cookie.hasPrefix("lastmile_read=") && cookie.count == "lastmile_read=".count + 64)
+            #expect(cookie.wholeMatch(of: /lastmile_read=[0-9]+\.[0-9a-f]{64}/) != nil)
             let ok = try await get(cookie: "theme=dark; " + cookie)
             #expect(ok.status == .ok && ok.text.contains("<html"))
             #expect(try await get(cookie: "lastmile_read=" + String(repeating: "0", count: 64)).status == .unauthorized)
+            #expect(try await get(cookie: String(cookie.dropLast()) + (cookie.last == "0" ? "1" : "0")).status == .unauthorized)
             var write: HTTPFields = [:]
             write[.cookie] = cookie
             let edit = try await c.executeRequest(uri: "/v1/plans/1/edits", method: .post, headers: write, body: ByteBuffer(string: "{}"))
@@ -150,6 +151,26 @@ import Testing
             let end = try await c.send(.delete, "/v1/session", auth: nil)
             #expect(end.status == .noContent && end.headers[.setCookie]?.contains("Max-Age=0") == true)
         }
+    }
+
+    /// Workers keep no session state: a read session started on one worker opens pages on every
+    /// worker with the same tokens, until it ends 12 hours later or a token changes.
+    @Test func aReadSessionHoldsOnEveryWorkerWithTheSameTokensForTwelveHours() {
+        let clock = TestClock("2025-09-16T08:00:00+08:00")
+        let w1 = Auth(writeToken: token, readToken: readToken, readOpen: false, clock: clock)
+        let w2 = Auth(writeToken: token, readToken: readToken, readOpen: false, clock: clock)
+        let session = w1.readSession(expires: clock.now() + Auth.readSessionSeconds)
+        #expect(w2.acceptsReadSession(Array(session.utf8)))
+        #expect(!Auth(writeToken: token + "x", readToken: readToken, readOpen: false, clock: clock).acceptsReadSession(Array(session.utf8)))
+        #expect(!Auth(writeToken: token, readToken: nil, readOpen: false, clock: clock).acceptsReadSession(Array(session.utf8)))
+        // The end cannot be moved: the code covers it.
+        let later = String(clock.now() + 2 * Auth.readSessionSeconds) + session.drop { $0 != "." }
+        #expect(!w2.acceptsReadSession(Array(later.utf8)))
+        clock.set("2025-09-16T19:59:59+08:00")
+        #expect(w2.acceptsReadSession(Array(session.utf8)))
+        clock.set("2025-09-16T20:00:00+08:00")
+        #expect(!w2.acceptsReadSession(Array(session.utf8)))
+        #expect(!w2.acceptsReadSession(Array("".utf8)) && !w2.acceptsReadSession(Array(".".utf8)) && !w2.acceptsReadSession(Array("99999999999999999999.ab".utf8)))
     }
 
     @Test(arguments: Backend.available) func saveMakesAVersionWithItsDocumentsAndTheDiffShowsTheMove(_ backend: Backend) async throws {

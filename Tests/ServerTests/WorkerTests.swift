@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Planning
 import Store
@@ -62,6 +63,30 @@ struct PostgresAPITests {
                 #expect(done["worker_id"] as? String == "events-a")
                 let names = try await firstEvents(heardOnB, until: "plan", within: .seconds(20))
                 #expect(names.contains("plan") && names.filter { $0 == "plan" }.count == 1)
+            }
+        }
+    }
+
+    /// Behind a load balancer a browser's requests land on any worker: a read session started on
+    /// one opens the printable pages on the other.
+    @Test func aReadSessionStartedOnOneWorkerOpensPagesOnAnother() async throws {
+        let a = try await Harness.make("session-a", .postgres) { $0.workerId = "session-a"; $0.jobPollSeconds = 0.1; $0.readAccess = .token }
+        let b = try await Harness.make("session-b", .postgres) {
+            $0.database = a.daemon.config.database; $0.workerId = "session-b"; $0.jobPollSeconds = 60; $0.readAccess = .token
+        }
+        try await a.test { ca async throws in
+            try await b.test { cb async throws in
+                _ = try await ca.send(.post, "/v1/orders", Orders.text)
+                let job = try await ca.send(.post, "/v1/plans", #"{"delivery_date":"2025-09-16"}"#).json
+                let done = try await awaitJob(ca, try #require(job["job_id"] as? Int))
+                let plan = try #require(done["plan_id"] as? Int)
+                let set = try #require(try await cb.send(.post, "/v1/session").headers[.setCookie])
+                var headers: HTTPFields = [:]
+                headers[.cookie] = String(set.prefix { $0 != ";" })
+                let page = try await ca.executeRequest(uri: "/v1/plans/\(plan)/print/index.html", method: .get, headers: headers, body: nil)
+                #expect(page.status == .ok)
+                let bare = try await ca.executeRequest(uri: "/v1/plans/\(plan)/print/index.html", method: .get, headers: [:], body: nil)
+                #expect(bare.status == .unauthorized)
             }
         }
     }
