@@ -19,7 +19,7 @@ extension PostgresStore {
                 return try await ingestOnce(batch, source: source, now: now)
             } catch let r as Rejected {
                 return IngestResult(issues: r.issues)
-            } catch where (error is MetStoredIds || Self.sqlState(error) == "23505") && attempt < 3 {
+            } catch is MetStoredIds where attempt < 3 {
                 attempt += 1
             }
         }

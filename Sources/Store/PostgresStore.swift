@@ -147,8 +147,6 @@ public final class PostgresStore: Store {
         return "\(error)"
     }
 
-    static func sqlState(_ error: any Error) -> String? { (error as? PSQLError)?.serverInfo?[.sqlState] }
-
     // MARK: Plumbing
 
     /// Runs `body` in one transaction on one connection: COMMIT if it returns, ROLLBACK if it throws
