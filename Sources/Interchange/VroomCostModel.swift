@@ -1,18 +1,22 @@
 import Routing
 
-/// VROOM's travel cost as the core's one matrix times a per-vehicle integer factor, exactly.
+/// VROOM's travel cost in the core's integer units, exactly.
 ///
 /// VROOM prices a route at `fixed + round(per_hour·travel_s/3600 + per_km·distance_m/1000)`
 /// (rounded once per route), or `fixed + Σ costs[i][j]` with a custom cost matrix. In units of
 /// 1/3 600 000 a cost unit every arc is an integer: `per_hour·1000·duration_s +
-/// per_km·3600·distance_m`. The core has one matrix for all vehicle types, so every vehicle's
-/// (per_hour, per_km) must be an integer multiple of one base pair; common factors are then
-/// divided out so that plain inputs (per_hour 3600) cost exactly their travel seconds.
+/// per_km·3600·distance_m`. When every vehicle's (per_hour, per_km) is an integer multiple of one
+/// base pair, that sum is the core's one arc matrix times a per-vehicle factor, with common
+/// factors divided out so that plain inputs (per_hour 3600) cost exactly their travel seconds.
+/// Otherwise (`twoRates`) the core's distance matrix is the distances and each vehicle pays
+/// per metre and per second of travel at its own rates (`VehicleType.travelCost`).
 struct VroomCostModel: Sendable {
     /// Place × place arc costs, row-major, in the internal unit.
     var matrix: [Int]
     /// Per vehicle (input order): multiplier of `matrix`, and the fixed cost in the internal unit.
     var factor: [Int]
+    /// Per vehicle: cost per second of travel in the internal unit (`twoRates` only; 0 otherwise).
+    var travelFactor: [Int] = []
     var fixed: [Int]
     /// The fixed costs as given, in VROOM units.
     var userFixed: [Int]
@@ -31,7 +35,8 @@ struct VroomCostModel: Sendable {
 
     /// The cost of an evaluated route of vehicle `v` (of core type `type`).
     func vroomCost(vehicle v: Int, _ e: RouteEvaluation, type: VehicleType) -> Int {
-        vroomCost(vehicle: v, travel: e.distance * type.distanceCost + (hourlyOnRoute ? e.duration * type.durationCost : 0))
+        vroomCost(vehicle: v, travel: e.distance * type.distanceCost + e.travel * type.travelCost
+                  + (hourlyOnRoute ? e.duration * type.durationCost : 0))
     }
 
     /// Per-km and per-hour costs as the planner prices them, each vehicle its own.
@@ -50,6 +55,25 @@ struct VroomCostModel: Sendable {
     }
 
     static let perUnit = 3_600_000
+
+    /// Vehicles with per_hour : per_km in different ratios: the core's distance matrix is the
+    /// distances, each vehicle pays `per_km·3600` per metre and `per_hour·1000` per second of
+    /// travel (1/3 600 000 units), common factors divided out.
+    static func twoRates(_ vehicles: [VroomVehicle], durations: [Int], distances: [Int]) throws(VroomError) -> VroomCostModel {
+        let longest = Int128(durations.max() ?? 0), farthest = Int128(distances.max() ?? 0)
+        var g = perUnit
+        for (k, v) in vehicles.enumerated() {
+            guard Int128(v.costs.perHour) * 1000 * longest + Int128(v.costs.perKm) * 3600 * farthest < Int128(1) << 52 else {
+                throw VroomError(pointer: "/vehicles/\(k)/costs", "costs × matrix entries exceed 2^52")
+            }
+            g = gcd(gcd(g, v.costs.perHour * 1000), gcd(v.costs.perKm * 3600, v.costs.fixed * perUnit))
+        }
+        var model = VroomCostModel(matrix: distances, factor: vehicles.map { $0.costs.perKm * 3600 / g },
+                                   fixed: vehicles.map { $0.costs.fixed * perUnit / g }, userFixed: vehicles.map(\.costs.fixed),
+                                   den: perUnit / g)
+        model.travelFactor = vehicles.map { $0.costs.perHour * 1000 / g }
+        return model
+    }
 
     static func build(_ vehicles: [VroomVehicle], durations: [Int], distances: [Int]?, costs: [Int]?,
                       matricesPointer: String) throws(VroomError) -> VroomCostModel {
@@ -78,7 +102,8 @@ struct VroomCostModel: Sendable {
         for (k, v) in vehicles.enumerated() {
             let f = h0 > 0 ? v.costs.perHour / h0 : v.costs.perKm / k0
             guard f * h0 == v.costs.perHour, f * k0 == v.costs.perKm else {
-                throw VroomError.notYet("/vehicles/\(k)/costs", "per_hour and per_km in another ratio than the other vehicles' (the core has one cost matrix) are")
+                // Ratios differ, so some per_km is non-zero and distances were checked above.
+                return try twoRates(vehicles, durations: durations, distances: distances ?? [])
             }
             factor.append(f)
         }

@@ -68,7 +68,9 @@ public struct VroomProblem: Sendable {
             }
             let capacity = v.capacity.map { $0.isEmpty ? [Int](repeating: 0, count: dims) : $0 } ?? [Int](repeating: 0, count: dims)
             let hourly = costs.hourlyOnRoute ? costs.durationFactor[k] : 0
-            let key = VehicleKey(depot: depot, capacity: capacity, skills: v.skills, factor: costs.factor[k], hourly: hourly,
+            let perSecond = costs.travelFactor.isEmpty ? 0 : costs.travelFactor[k]
+            let key = VehicleKey(depot: depot, capacity: capacity, skills: v.skills, factor: costs.factor[k],
+                                 travelFactor: perSecond, hourly: hourly,
                                  fixed: costs.fixed[k],
                                  window: v.timeWindow, maxTrips: v.maxTrips, reload: v.reloadDuration)
             if let t = typeOfKey[key] {
@@ -82,7 +84,7 @@ public struct VroomProblem: Sendable {
             members.append([k])
             typeSkills.append(v.skills)
             types.append(VehicleType(count: 1, capacity: capacity, depot: depot, fixedCost: costs.fixed[k],
-                                     distanceCost: costs.factor[k], durationCost: hourly,
+                                     distanceCost: costs.factor[k], durationCost: hourly, travelCost: perSecond,
                                      shiftStart: v.timeWindow?.lowerBound ?? 0, shiftEnd: v.timeWindow?.upperBound ?? .max / 4,
                                      maxTrips: v.maxTrips, reloadDuration: v.reloadDuration, name: "vehicle \(v.id)"))
         }
@@ -133,6 +135,7 @@ public struct VroomProblem: Sendable {
         var capacity: [Int]
         var skills: Set<Int>
         var factor: Int
+        var travelFactor: Int
         var hourly: Int
         var fixed: Int
         var window: ClosedRange<Int>?

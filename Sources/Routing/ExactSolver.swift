@@ -95,23 +95,25 @@ public struct ExactSolver: Sendable {
     }
 
     /// Cheapest feasible order of every feasible client set for vehicle type t: labels
-    /// (distance, ready time) per (set, last client), keeping only non-dominated ones.
+    /// (arc cost, ready time) per (set, last client), keeping only non-dominated ones.
     func enumerate(_ data: ProblemData, type t: Int) -> [Int: (Int, [Int])] {
         let vt = data.vehicleTypes[t]
         let n = data.clients.count
         let dep = data.location(ofDepot: vt.depot)
         let open = max(vt.shiftStart, data.depots[vt.depot].earliest)
         let close = min(vt.shiftEnd, data.depots[vt.depot].latest)
+        // What this type pays for an arc: distance and travel time at its own rates.
+        func arc(_ i: Int, _ j: Int) -> Int { vt.distanceCost * data.distance[i, j] + vt.travelCost * data.duration[i, j] }
         // `peak`: the most on board so far (delivery and pickup, see `DeliveryPickupLoad`); with the set's
         // pickups it decides whether an extension fits. Labels of one set and last client are
-        // compared on distance, ready time and peak.
-        struct Label { var dist: Int; var time: Int; var peak: [Int]; var order: [Int] }
+        // compared on arc cost, ready time and peak.
+        struct Label { var cost: Int; var time: Int; var peak: [Int]; var order: [Int] }
         var labels: [Int: [[Label]]] = [:]   // mask → per last client
         var best: [Int: (Int, [Int])] = [:]
         var pickedUp = [Int: [Int]]()   // set → its pickups
         func fits(_ q: [Int]) -> Bool { zip(q, vt.capacity).allSatisfy { $0 <= $1 } }
         func dominates(_ a: Label, _ b: Label) -> Bool {
-            a.dist <= b.dist && a.time <= b.time && zip(a.peak, b.peak).allSatisfy { $0 <= $1 }
+            a.cost <= b.cost && a.time <= b.time && zip(a.peak, b.peak).allSatisfy { $0 <= $1 }
         }
         var frontier: [Int] = []
         for c in 0..<n where data.allows(t, c) {
@@ -122,7 +124,7 @@ public struct ExactSolver: Sendable {
             guard start <= cl.latest, fits(peak) else { continue }
             let mask = 1 << c
             var per = [[Label]](repeating: [], count: n)
-            per[c] = [Label(dist: data.distance[dep, loc], time: start + cl.serviceDuration, peak: peak, order: [c])]
+            per[c] = [Label(cost: arc(dep, loc), time: start + cl.serviceDuration, peak: peak, order: [c])]
             labels[mask] = per
             pickedUp[mask] = cl.pickup
             frontier.append(mask)
@@ -136,7 +138,7 @@ public struct ExactSolver: Sendable {
                 for last in 0..<n {
                     let lastLoc = data.location(ofClient: last)
                     for l in per[last] where l.time + data.duration[lastLoc, dep] <= close {
-                        let cost = vt.fixedCost + vt.distanceCost * (l.dist + data.distance[lastLoc, dep])
+                        let cost = vt.fixedCost + l.cost + arc(lastLoc, dep)
                         if best[mask] == nil || cost < best[mask]!.0 { best[mask] = (cost, l.order) }
                     }
                 }
@@ -154,7 +156,7 @@ public struct ExactSolver: Sendable {
                             // peak(σ ⊕ c) = max(peak(σ) + delivery(c), pickup(σ) + max(delivery(c), pickup(c)))
                             let peak = (0..<data.dimensions).map { max(l.peak[$0] + cl.demand[$0], before[$0] + max(cl.demand[$0], cl.pickup[$0])) }
                             guard fits(peak) else { continue }
-                            let label = Label(dist: l.dist + data.distance[lastLoc, loc], time: start + cl.serviceDuration, peak: peak, order: l.order + [c])
+                            let label = Label(cost: l.cost + arc(lastLoc, loc), time: start + cl.serviceDuration, peak: peak, order: l.order + [c])
                             var set = labels[m2] ?? [[Label]](repeating: [], count: n)
                             if set[c].contains(where: { dominates($0, label) }) { continue }
                             set[c].removeAll { dominates(label, $0) }

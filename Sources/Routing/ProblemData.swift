@@ -83,7 +83,7 @@ public struct ProblemData: Sendable {
             guard t.maxTrips >= 1 else { throw .invalid("vehicle type \(k): maxTrips must be at least 1") }
             guard t.shiftStart <= t.shiftEnd else { throw .invalid("vehicle type \(k): shift [\(t.shiftStart), \(t.shiftEnd)] is empty") }
             guard t.maxDuration >= 0, t.reloadDuration >= 0 else { throw .invalid("vehicle type \(k): negative duration") }
-            guard t.fixedCost >= 0, t.distanceCost >= 0, t.durationCost >= 0 else { throw .invalid("vehicle type \(k): negative cost") }
+            guard t.fixedCost >= 0, t.distanceCost >= 0, t.durationCost >= 0, t.travelCost >= 0 else { throw .invalid("vehicle type \(k): negative cost") }
         }
         for i in 0..<n {
             for j in 0..<n where distance[i, j] < 0 || duration[i, j] < 0 {
@@ -169,6 +169,10 @@ public struct VehicleType: Sendable, Hashable {
     /// Cost per unit of distance and per unit of route duration (waiting included).
     public var distanceCost: Int
     public var durationCost: Int
+    /// Cost per unit of travel time: the duration matrix summed over the route's arcs, without
+    /// service and waiting (VROOM's `per_hour`). Vehicle types may weigh distance and travel
+    /// time in different ratios.
+    public var travelCost: Int
     /// Earliest departure and latest return.
     public var shiftStart: Int
     public var shiftEnd: Int
@@ -182,8 +186,8 @@ public struct VehicleType: Sendable, Hashable {
 
     public init(
         count: Int, capacity: [Int], depot: Int = 0, fixedCost: Int = 0, distanceCost: Int = 1,
-        durationCost: Int = 0, shiftStart: Int = 0, shiftEnd: Int = .max / 4, maxDuration: Int = .max / 4,
-        maxTrips: Int = 1, reloadDuration: Int = 0, name: String? = nil
+        durationCost: Int = 0, travelCost: Int = 0, shiftStart: Int = 0, shiftEnd: Int = .max / 4,
+        maxDuration: Int = .max / 4, maxTrips: Int = 1, reloadDuration: Int = 0, name: String? = nil
     ) {
         self.count = count
         self.capacity = capacity
@@ -191,6 +195,7 @@ public struct VehicleType: Sendable, Hashable {
         self.fixedCost = fixedCost
         self.distanceCost = distanceCost
         self.durationCost = durationCost
+        self.travelCost = travelCost
         self.shiftStart = shiftStart
         self.shiftEnd = shiftEnd
         self.maxDuration = maxDuration

@@ -58,6 +58,8 @@ public struct RouteEvaluation: Sendable, Hashable {
     /// Deliveries of each trip per dimension (on board when it leaves the depot).
     public var tripLoads: [[Int]]
     public var distance: Int
+    /// Travel time over the route's arcs (service, waiting and reloads not included).
+    public var travel: Int
     /// First departure to last return, waiting included.
     public var duration: Int
     public var waiting: Int
@@ -66,7 +68,7 @@ public struct RouteEvaluation: Sendable, Hashable {
     public var timeWarp: Int
     /// Sum over trips and dimensions of the peak load on board above capacity.
     public var excessLoad: Int
-    /// fixed + distance·distanceCost + duration·durationCost.
+    /// fixed + distance·distanceCost + travel·travelCost + duration·durationCost.
     public var cost: Int
 
     public var isFeasible: Bool { timeWarp == 0 && excessLoad == 0 }
@@ -118,7 +120,7 @@ extension ProblemData {
         var tripStarts: [Int] = [], tripEnds: [Int] = [], tripLoads: [[Int]] = []
         var t = departure
         var prev = depotLoc
-        var dist = 0, warp = 0, wait = 0, excess = 0
+        var dist = 0, travel = 0, warp = 0, wait = 0, excess = 0
         for (k, trip) in route.trips.enumerated() {
             tripStarts.append(t)
             var load = [Int](repeating: 0, count: dimensions)
@@ -134,6 +136,7 @@ extension ProblemData {
                 let loc = location(ofClient: c)
                 let cl = clients[c]
                 dist += distance[prev, loc]
+                travel += duration[prev, loc]
                 let arrival = t + duration[prev, loc]
                 var start = max(arrival, cl.earliest)
                 wait += start - arrival
@@ -148,6 +151,7 @@ extension ProblemData {
                 prev = loc
             }
             dist += distance[prev, depotLoc]
+            travel += duration[prev, depotLoc]
             var back = t + duration[prev, depotLoc]
             if back < open { wait += open - back; back = open }
             if back > close { warp += back - close; back = close }
@@ -158,10 +162,10 @@ extension ProblemData {
         let total = (tripEnds.last ?? departure) - departure
         warp += max(0, total - vt.maxDuration)
         let used = !route.isEmpty
-        let cost = (used ? vt.fixedCost : 0) + dist * vt.distanceCost + total * vt.durationCost
+        let cost = (used ? vt.fixedCost : 0) + dist * vt.distanceCost + travel * vt.travelCost + total * vt.durationCost
         return RouteEvaluation(
             vehicleType: route.vehicleType, visits: visits, tripStarts: tripStarts, tripEnds: tripEnds,
-            tripLoads: tripLoads, distance: dist, duration: total, waiting: wait, timeWarp: warp,
+            tripLoads: tripLoads, distance: dist, travel: travel, duration: total, waiting: wait, timeWarp: warp,
             excessLoad: excess, cost: cost)
     }
 

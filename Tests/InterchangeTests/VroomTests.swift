@@ -172,13 +172,32 @@ func refusal(_ body: String) -> String? {
     #expect(refusal(mixed) == #"/vehicles/1/lastmile/per_hour_on: must be "route" like the other vehicles'"#)
 }
 
-@Test func vehiclesWithCostsInAnotherRatioAreRefused() {
-    let body = #"""
-    {"jobs": [], "matrices": {"car": {"durations": [[0]], "distances": [[0]]}},
-     "vehicles": [{"id": 1, "start_index": 0, "end_index": 0},
-                  {"id": 2, "start_index": 0, "end_index": 0, "costs": {"per_hour": 3600, "per_km": 1}}]}
-    """#
-    #expect(refusal(body) == "/vehicles/1/costs: per_hour and per_km in another ratio than the other vehicles' (the core has one cost matrix) are not supported yet")
+/// Vehicles with per_hour and per_km in different ratios: each pays its own rates on travel time
+/// and distance (VROOM's rule, rounded once per route).
+@Test func vehiclesWithCostsInAnotherRatioPayTheirOwnRates() throws {
+    let distances = "[[0,100,200,300],[120,0,150,250],[220,140,0,120],[351,270,110,0]]"
+    let body = problem(
+        vehicle: #"{"id": 7, "start_index": 0, "end_index": 0, "capacity": [6]}, "#
+            + #"{"id": 8, "start_index": 0, "end_index": 0, "capacity": [6], "costs": {"per_hour": 900, "per_km": 80}}"#,
+        matrices: #"{"car": {"durations": \#(durations), "distances": \#(distances)}}"#)
+    let p = try VroomProblem(try VroomInput.decode(Data(body.utf8)))
+    // Vehicle 7: 0 → 1 → 0, 22 s → 22. Vehicle 8: 0 → 3 → 2 → 0, 63 s and 630 m:
+    // 900·63/3600 + 80·630/1000 = 15.75 + 50.4 → 66. Together 88.
+    let answer = #"{"routes": [{"vehicle": 7, "steps": [{"type": "start"}, {"type": "job", "id": 101}, {"type": "end"}]}, "#
+        + #"{"vehicle": 8, "steps": [{"type": "start"}, {"type": "job", "id": 103}, {"type": "job", "id": 102}, {"type": "end"}]}]}"#
+    let report = try p.check(answer: Data(answer.utf8))
+    #expect(report == VroomCheckReport(cost: 88, vehiclesUsed: 2, distanceM: 850, durationS: 85, lateStops: 0, unassigned: 0,
+                                       feasible: true, violations: []))
+    // The optimum (by enumeration of every split and order): vehicle 7 takes 103 and 102 (63 s → 63),
+    // vehicle 8 takes 101 (22 s and 220 m: 5.5 + 17.6 → 23): 86.
+    let a = try solved(body)
+    #expect((a["summary"] as? [String: Any])?["cost"] as? Int == 86)
+    let routes = try #require(a["routes"] as? [[String: Any]])
+    let jobs = Dictionary(uniqueKeysWithValues: routes.map { r in
+        (r["vehicle"] as? Int ?? -1, (r["steps"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int })
+    })
+    #expect(jobs == [7: [103, 102], 8: [101]])
+    #expect(routes.map { $0["cost"] as? Int } .sorted { ($0 ?? 0) < ($1 ?? 0) } == [23, 63])
 }
 
 @Test func coordinatesWithoutMatricesNeedTheRoadMap() throws {

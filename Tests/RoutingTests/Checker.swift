@@ -44,7 +44,7 @@ struct Checker {
             let vt = data.vehicleTypes[route.vehicleType]
             used[route.vehicleType] += 1
             if route.trips.count > vt.maxTrips { rep.violations.append("route \(r): too many trips") }
-            var dist = 0
+            var dist = 0, travel = 0
             for trip in route.trips {
                 // On board leaving the depot: every delivery of the trip; then at each stop its
                 // delivery off, its pickup on. Checked at every point.
@@ -60,9 +60,11 @@ struct Checker {
                     for d in 0..<data.dimensions { load[d] += data.clients[c].pickup[d] - data.clients[c].demand[d] }
                     points.append(load)
                     dist += data.distance[at, data.depots.count + c]
+                    travel += data.duration[at, data.depots.count + c]
                     at = data.depots.count + c
                 }
                 dist += data.distance[at, vt.depot]
+                travel += data.duration[at, vt.depot]
                 for d in 0..<data.dimensions {
                     let most = points.map { $0[d] }.max()!
                     if most > vt.capacity[d] { rep.violations.append("route \(r): load \(most) over \(vt.capacity[d])") }
@@ -87,10 +89,10 @@ struct Checker {
                 if late == 0 && end - d <= vt.maxDuration { bestDuration = min(bestDuration ?? .max, end - d) }
             }
             if let dur = bestDuration {
-                rep.cost += vt.fixedCost + vt.distanceCost * dist + vt.durationCost * dur
+                rep.cost += vt.fixedCost + vt.distanceCost * dist + vt.travelCost * travel + vt.durationCost * dur
             } else {
                 rep.violations.append("route \(r): no schedule meets the windows, shift and duration")
-                rep.cost += vt.fixedCost + vt.distanceCost * dist
+                rep.cost += vt.fixedCost + vt.distanceCost * dist + vt.travelCost * travel
             }
         }
         for (t, n) in used.enumerated() where n > data.vehicleTypes[t].count {

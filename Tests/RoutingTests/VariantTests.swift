@@ -69,6 +69,45 @@ func expectValid(_ data: ProblemData, _ r: SolveResult, sourceLocation: SourceLo
     #expect(r.evaluation.cost == exact.cost)
 }
 
+/// Each type weighs distance and travel time at its own rates (VROOM's per_km and per_hour): the
+/// van that pays per metre takes the near but slow client, the one that pays per second the far but
+/// fast one.
+@Test func eachTypePaysDistanceAndTravelTimeAtItsOwnRates() throws {
+    // Depot 0; client 1 is 100 m away on a fast road (10 s), client 2 is 10 m away but 100 s.
+    let distance = Matrix(size: 3) { i, j in i == j ? 0 : (i == 1 || j == 1 ? 100 : 10) }
+    let duration = Matrix(size: 3) { i, j in i == j ? 0 : (i == 1 || j == 1 ? 10 : 100) }
+    let clients = [Client(demand: [1]), Client(demand: [1])]
+    let data = try ProblemData(depots: [Depot()], clients: clients,
+                               vehicleTypes: [VehicleType(count: 1, capacity: [1], distanceCost: 1),
+                                              VehicleType(count: 1, capacity: [1], distanceCost: 0, travelCost: 1)],
+                               distance: distance, duration: duration)
+    let r = metaheuristic(data, iterations: 50)
+    expectValid(data, r)
+    #expect(r.evaluation.cost == 2 * 10 + 2 * 10)
+    #expect(Set(r.solution.routes.map { [$0.vehicleType] + $0.clients }) == [[0, 1], [1, 0]])
+    #expect(r.evaluation.routes.map(\.travel).sorted() == [20, 200])
+    #expect(try ExactSolver().solve(data).cost == 40)
+}
+
+/// Three van types with distance and travel time in different ratios on a seeded city of 10
+/// clients: the search finds the proven optimum.
+@Test func mixedRatesFindTheProvenOptimum() throws {
+    var rng = RNG(seed: 7)
+    let points = [(0, 0)] + (0..<10).map { _ in (rng.below(40) - 20, rng.below(40) - 20) }
+    // Distances on a grid; travel is faster east-west (a main road) than north-south.
+    let distance = Matrix(size: points.count) { i, j in 10 * (abs(points[i].0 - points[j].0) + abs(points[i].1 - points[j].1)) }
+    let duration = Matrix(size: points.count) { i, j in 2 * abs(points[i].0 - points[j].0) + 9 * abs(points[i].1 - points[j].1) }
+    let clients = points.dropFirst().map { _ in Client(demand: [1 + rng.below(3)]) }
+    let data = try ProblemData(depots: [Depot()], clients: clients,
+                               vehicleTypes: [VehicleType(count: 2, capacity: [6], fixedCost: 300, distanceCost: 3),
+                                              VehicleType(count: 2, capacity: [6], fixedCost: 300, distanceCost: 0, travelCost: 4),
+                                              VehicleType(count: 1, capacity: [9], fixedCost: 500, distanceCost: 1, travelCost: 2)],
+                               distance: distance, duration: duration)
+    let r = metaheuristic(data, iterations: 300)
+    expectValid(data, r)
+    #expect(r.evaluation.cost == (try ExactSolver().solve(data)).cost)
+}
+
 @Test func allowedVehicleTypesAreRespected() throws {
     let (m, base) = line(6)
     var clients = base

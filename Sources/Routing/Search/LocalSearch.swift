@@ -193,7 +193,7 @@ struct LocalSearch<Trip: TripLoad> {
         }
         let c = sd.cost(p, type: t, w)
         cost[r] = c
-        soft[r] = p.clients > 0 ? c - Double(sd.fixedCost[t] + sd.distCost[t] * p.dist) : 0
+        soft[r] = p.clients > 0 ? c - Double(sd.fixedCost[t] + sd.arcCost(p, type: t)) : 0
         sector[r] = sec
         modified[r] = moves
     }

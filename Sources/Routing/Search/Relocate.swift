@@ -28,9 +28,9 @@ extension LocalSearch {
         let a = at(ru, pu - 1), b = at(ru, pu + 1), x = at(rv, pv), y = at(rv, pv + 1)
         if ru != rv {
             if sd.hasRestrictions && !sd.allows(tv, u) { return false }
-            let dU = sd.d(a, b) - sd.d(a, u) - sd.d(u, b)
-            let dV = sd.d(x, u) + sd.d(u, y) - sd.d(x, y)
-            var lb = sd.distCost[tu] * dU + sd.distCost[tv] * dV
+            let dU = sd.c(tu, a, b) - sd.c(tu, a, u) - sd.c(tu, u, b)
+            let dV = sd.c(tv, x, u) + sd.c(tv, u, y) - sd.c(tv, x, y)
+            var lb = dU + dV
             if sd.hasFixed {
                 if clientsIn(ru) == 1 { lb -= sd.fixedCost[tu] }
                 if clientsIn(rv) == 0 { lb += sd.fixedCost[tv] }
@@ -45,7 +45,7 @@ extension LocalSearch {
             return true
         }
         if pv == pu || pv == pu - 1 { return false }
-        let lb = sd.distCost[tu] * (sd.d(a, b) - sd.d(a, u) - sd.d(u, b) + sd.d(x, u) + sd.d(u, y) - sd.d(x, y))
+        let lb = sd.c(tu, a, b) - sd.c(tu, a, u) - sd.c(tu, u, b) + sd.c(tu, x, u) + sd.c(tu, u, y) - sd.c(tu, x, y)
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
             let p: Piece<Trip>
@@ -77,9 +77,9 @@ extension LocalSearch {
         let a = at(ru, pu - 1), b = at(ru, pu + 2), c = at(rv, pv), e = at(rv, pv + 1)
         if ru != rv {
             if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tv, x)) { return false }
-            let dU = sd.d(a, b) - sd.d(a, u) - sd.d(x, b)
-            let dV = sd.d(c, u) + sd.d(x, e) - sd.d(c, e)
-            var lb = sd.distCost[tu] * (dU - sd.d(u, x)) + sd.distCost[tv] * (dV + sd.d(u, x))
+            let dU = sd.c(tu, a, b) - sd.c(tu, a, u) - sd.c(tu, x, b) - sd.c(tu, u, x)
+            let dV = sd.c(tv, c, u) + sd.c(tv, x, e) - sd.c(tv, c, e) + sd.c(tv, u, x)
+            var lb = dU + dV
             if sd.hasFixed {
                 if clientsIn(ru) == 2 { lb -= sd.fixedCost[tu] }
                 if clientsIn(rv) == 0 { lb += sd.fixedCost[tv] }
@@ -95,7 +95,7 @@ extension LocalSearch {
             return true
         }
         if pv >= pu - 1 && pv <= pu + 1 { return false }
-        let lb = sd.distCost[tu] * (sd.d(a, b) - sd.d(a, u) - sd.d(x, b) + sd.d(c, u) + sd.d(x, e) - sd.d(c, e))
+        let lb = sd.c(tu, a, b) - sd.c(tu, a, u) - sd.c(tu, x, b) + sd.c(tu, c, u) + sd.c(tu, x, e) - sd.c(tu, c, e)
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
             let ux = sd.merge(clientPiece(u), clientPiece(x), type: tu)

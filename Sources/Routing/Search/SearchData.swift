@@ -32,6 +32,8 @@ final class SearchData: @unchecked Sendable {
     let fixedCost: [Int]
     let distCost: [Int]
     let durCost: [Int]
+    /// Cost per unit of travel time on the arcs (`VehicleType.travelCost`).
+    let travelCost: [Int]
     let open: [Int]
     let close: [Int]
     let maxDuration: [Int]
@@ -51,6 +53,8 @@ final class SearchData: @unchecked Sendable {
     let symmetric: Bool
     /// Some vehicle type has a fixed cost (moves that empty or open a route must count it).
     let hasFixed: Bool
+    /// Some vehicle type pays for travel time: pieces then carry their travel time too.
+    let hasTravelCost: Bool
 
     /// Granular neighbourhood: for each client location, the closest client locations under
     /// the time-window aware correlation of Vidal et al. (2013).
@@ -83,12 +87,14 @@ final class SearchData: @unchecked Sendable {
             early[d] = data.depots[d].earliest; late[d] = data.depots[d].latest; service[d] = 0
             demand[d] = .zero; pickup[d] = .zero; dropPenalty[d] = 0; allowed[d] = ~0
         }
-        var maxArc = 0
+        var maxArc = 0, maxTravel = 0
         for v in data.distance.storage { maxArc = max(maxArc, v) }
+        for v in data.duration.storage { maxTravel = max(maxTravel, v) }
         let maxDistCost = data.vehicleTypes.map(\.distanceCost).max() ?? 1
+        let maxTravelCost = data.vehicleTypes.map(\.travelCost).max() ?? 0
         let maxFixed = data.vehicleTypes.map(\.fixedCost).max() ?? 0
-        maxArcCost = maxArc * max(1, maxDistCost)
-        penaltyUnit = Double(max(1, maxDistCost, data.vehicleTypes.map(\.durationCost).max() ?? 1))
+        maxArcCost = maxArc * max(1, maxDistCost) + maxTravel * maxTravelCost
+        penaltyUnit = Double(max(1, maxDistCost, maxTravelCost, data.vehicleTypes.map(\.durationCost).max() ?? 1))
         // Dropping a required client must cost more than any route could: big but far from overflow.
         let big = Double(max(1, maxArcCost) * 4 + maxFixed) * 1000 + 1e6
         let scale = Self.dimensionScale(data)
@@ -118,6 +124,8 @@ final class SearchData: @unchecked Sendable {
         fixedCost = data.vehicleTypes.map(\.fixedCost)
         distCost = data.vehicleTypes.map(\.distanceCost)
         durCost = data.vehicleTypes.map(\.durationCost)
+        travelCost = data.vehicleTypes.map(\.travelCost)
+        hasTravelCost = maxTravelCost > 0
         open = data.vehicleTypes.map { max($0.shiftStart, data.depots[$0.depot].earliest) }
         close = data.vehicleTypes.map { min($0.shiftEnd, data.depots[$0.depot].latest) }
         maxDuration = data.vehicleTypes.map(\.maxDuration)
@@ -128,7 +136,7 @@ final class SearchData: @unchecked Sendable {
         hasPickups = data.hasPickups
 
         hasTimes = Self.timeCanBind(data)
-        symmetric = Self.isSymmetric(distP, locations: L)
+        symmetric = Self.isSymmetric(distP, locations: L) && (maxTravelCost == 0 || Self.isSymmetric(durP, locations: L))
 
         var act: [Int] = [], isAct = [Bool](repeating: false, count: L)
         for c in 0..<N where data.whyUnservableAlone(c) == nil { act.append(D + c); isAct[D + c] = true }
@@ -138,8 +146,15 @@ final class SearchData: @unchecked Sendable {
         angle = Self.polarAngles(data)
         slotType = Self.routeSlots(data, active: act, allowed: allowedP, demand: demand, capacities: caps,
                                    capacityBound: !hasTimes && !hasMultiTrip)
+        // Closeness by the dearest arc cost when travel time is paid for, by distance otherwise.
+        var near = distP
+        if maxTravelCost > 0 {
+            near = .allocate(capacity: L * L)
+            for k in 0..<(L * L) { near[k] = maxDistCost * distP[k] + maxTravelCost * durP[k] }
+        }
+        defer { if near != distP { near.deallocate() } }
         neighbours = Self.granularNeighbours(
-            active: act, granularity: granularity, locations: L, dist: distP, dur: durP,
+            active: act, granularity: granularity, locations: L, dist: near, dur: durP,
             windows: hasTimes ? (early, late, service) : nil)
     }
 
@@ -257,13 +272,26 @@ final class SearchData: @unchecked Sendable {
 
     @inline(__always) func d(_ i: Int, _ j: Int) -> Int { dist[i * locations + j] }
     @inline(__always) func t(_ i: Int, _ j: Int) -> Int { dur[i * locations + j] }
+    /// What vehicle type t pays for the arc i → j: distance and travel time at its own rates.
+    @inline(__always) func c(_ type: Int, _ i: Int, _ j: Int) -> Int {
+        let k = i * locations + j
+        return hasTravelCost ? distCost[type] * dist[k] + travelCost[type] * dur[k] : distCost[type] * dist[k]
+    }
+    /// Types t and u price every arc alike (a piece costs the same in both).
+    @inline(__always) func sameArcCost(_ t: Int, _ u: Int) -> Bool {
+        distCost[t] == distCost[u] && travelCost[t] == travelCost[u]
+    }
+    /// What type t pays for the arcs of a piece.
+    @inline(__always) func arcCost<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int) -> Int {
+        distCost[t] * p.dist + travelCost[t] * p.travel
+    }
     @inline(__always) func isClient(_ l: Int) -> Bool { l >= depots }
     @inline(__always) func allows(_ type: Int, _ l: Int) -> Bool { allowed[l] & (1 << UInt64(type)) != 0 }
 
     /// The one-node piece of a client.
     @inline(__always) func clientPiece<Trip: TripLoad>(_ l: Int) -> Piece<Trip> {
         let load = Trip(delivery: demand[l], pickup: pickup[l])
-        return Piece(dist: 0, clients: 1, first: l, last: l,
+        return Piece(dist: 0, travel: 0, clients: 1, first: l, last: l,
                      time: TimeSeg(duration: service[l], timeWarp: 0, earliest: early[l], latest: late[l]),
                      load: LoadSeg(head: load, tail: load, inner: 0, reload: false))
     }
@@ -271,7 +299,7 @@ final class SearchData: @unchecked Sendable {
     /// The depot of a vehicle type: start, end, or (with `reload`) a reload stop between trips.
     @inline(__always) func depotPiece<Trip: TripLoad>(type t: Int, reload isReload: Bool) -> Piece<Trip> {
         let l = typeDepot[t]
-        return Piece(dist: 0, clients: 0, first: l, last: l,
+        return Piece(dist: 0, travel: 0, clients: 0, first: l, last: l,
                      time: TimeSeg(duration: isReload ? reload[t] : 0, timeWarp: 0, earliest: open[t], latest: close[t]),
                      load: isReload ? .marker : .zero)
     }
@@ -279,7 +307,8 @@ final class SearchData: @unchecked Sendable {
     @inline(__always) func merge<Trip: TripLoad>(_ a: Piece<Trip>, _ b: Piece<Trip>, type t: Int) -> Piece<Trip> {
         var time = a.time
         if hasTimes { time = TimeSeg.merge(a.time, b.time, travel: self.t(a.last, b.first)) }
-        return Piece(dist: a.dist + d(a.last, b.first) + b.dist, clients: a.clients + b.clients,
+        return Piece(dist: a.dist + d(a.last, b.first) + b.dist,
+                     travel: hasTravelCost ? a.travel + self.t(a.last, b.first) + b.travel : 0, clients: a.clients + b.clients,
                      first: a.first, last: b.last, time: time,
                      load: hasMultiTrip ? LoadSeg.merge(a.load, b.load, cap: capacity[t]) : singleTrip(a.load, b.load))
     }
@@ -295,6 +324,8 @@ final class SearchData: @unchecked Sendable {
 struct RouteTotals {
     var clients: Int
     var distance: Int
+    /// Travel time over the arcs, counted only when some type pays for it (0 otherwise).
+    var travel: Int
     var duration: Int
     var timeWarp: Int
     var excessLoad: Int
@@ -318,7 +349,7 @@ extension SearchData {
     }
 
     private func totals<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int) -> RouteTotals {
-        RouteTotals(clients: p.clients, distance: p.dist, duration: p.time.duration, timeWarp: p.time.timeWarp,
+        RouteTotals(clients: p.clients, distance: p.dist, travel: p.travel, duration: p.time.duration, timeWarp: p.time.timeWarp,
                     excessLoad: excessLoad(p, type: t))
     }
 }
@@ -333,7 +364,7 @@ extension SearchData {
     /// Cost of a complete route piece (start depot … end depot) of type t under penalties.
     @inline(__always) func cost<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int, _ w: Penalties) -> Double {
         guard p.clients > 0 else { return 0 }
-        var c = Double(fixedCost[t] + distCost[t] * p.dist)
+        var c = Double(fixedCost[t] + arcCost(p, type: t))
         if hasTimes {
             let over = max(0, p.time.duration - maxDuration[t])
             c += Double(durCost[t] * p.time.duration) + w.time * Double(p.time.timeWarp + over)

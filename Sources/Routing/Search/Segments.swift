@@ -115,9 +115,11 @@ struct LoadSeg<Trip: TripLoad> {
     }
 }
 
-/// A contiguous piece of a (candidate) route: distance, clients, end locations, time and load.
+/// A contiguous piece of a (candidate) route: distance, travel time (when some vehicle type pays
+/// for it), clients, end locations, time and load.
 struct Piece<Trip: TripLoad> {
     var dist: Int
+    var travel: Int
     var clients: Int
     var first: Int
     var last: Int

@@ -25,7 +25,7 @@ struct Splitter {
         let limit = Load(maxCap.indices.map { maxCap[$0] >= Int.max / 8 ? Int.max / 4 : maxCap[$0] + maxCap[$0] / 2 })
         for i in 0..<n where best[i] < .infinity {
             var trip = Trip.zero
-            var inner = 0
+            var inner = 0, innerTravel = 0
             var mask: UInt64 = ~0
             for j in i..<n {
                 let c = giant[j]
@@ -33,6 +33,7 @@ struct Splitter {
                 let load = trip.peak
                 if j > i {
                     inner += sd.d(giant[j - 1], c)
+                    innerTravel += sd.t(giant[j - 1], c)
                     if any(load .> limit) { break }
                 }
                 mask &= sd.allowed[c]
@@ -40,7 +41,9 @@ struct Splitter {
                 for t in usable where mask & (1 << UInt64(t)) != 0 {
                     let dep = sd.typeDepot[t]
                     let dist = sd.d(dep, giant[i]) + inner + sd.d(c, dep)
-                    let cost = Double(sd.fixedCost[t] + sd.distCost[t] * dist) + w.load * Double(excess(load, sd.capacity[t]))
+                    var arcs = sd.distCost[t] * dist
+                    if sd.hasTravelCost { arcs += sd.travelCost[t] * (sd.t(dep, giant[i]) + innerTravel + sd.t(c, dep)) }
+                    let cost = Double(sd.fixedCost[t] + arcs) + w.load * Double(excess(load, sd.capacity[t]))
                     if cost < bc { bc = cost; bt = t }
                 }
                 if bt < 0 { break }

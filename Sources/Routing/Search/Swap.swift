@@ -9,9 +9,9 @@ extension LocalSearch {
         if ru != rv {
             if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tu, v)) { return false }
             let a = at(ru, pu - 1), b = at(ru, pu + 1), c = at(rv, pv - 1), e = at(rv, pv + 1)
-            let dU = sd.d(a, v) + sd.d(v, b) - sd.d(a, u) - sd.d(u, b)
-            let dV = sd.d(c, u) + sd.d(u, e) - sd.d(c, v) - sd.d(v, e)
-            let lb = sd.distCost[tu] * dU + sd.distCost[tv] * dV
+            let dU = sd.c(tu, a, v) + sd.c(tu, v, b) - sd.c(tu, a, u) - sd.c(tu, u, b)
+            let dV = sd.c(tv, c, u) + sd.c(tv, u, e) - sd.c(tv, c, v) - sd.c(tv, v, e)
+            let lb = dU + dV
             if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
             let newU = sd.merge(sd.merge(prefix(ru, pu - 1), clientPiece(v), type: tu), suffix(ru, pu + 1), type: tu)
             let newV = sd.merge(sd.merge(prefix(rv, pv - 1), clientPiece(u), type: tv), suffix(rv, pv + 1), type: tv)
@@ -26,11 +26,11 @@ extension LocalSearch {
         let a = at(ru, pu - 1), e = at(ru, pv + 1)
         let lb: Int
         if pv == pu + 1 {
-            lb = sd.distCost[tu] * (sd.d(a, y) + sd.d(y, x) + sd.d(x, e) - sd.d(a, x) - sd.d(x, y) - sd.d(y, e))
+            lb = sd.c(tu, a, y) + sd.c(tu, y, x) + sd.c(tu, x, e) - sd.c(tu, a, x) - sd.c(tu, x, y) - sd.c(tu, y, e)
         } else {
             let b = at(ru, pu + 1), c = at(ru, pv - 1)
-            lb = sd.distCost[tu] * (sd.d(a, y) + sd.d(y, b) + sd.d(c, x) + sd.d(x, e)
-                                    - sd.d(a, x) - sd.d(x, b) - sd.d(c, y) - sd.d(y, e))
+            lb = sd.c(tu, a, y) + sd.c(tu, y, b) + sd.c(tu, c, x) + sd.c(tu, x, e)
+                - sd.c(tu, a, x) - sd.c(tu, x, b) - sd.c(tu, c, y) - sd.c(tu, y, e)
         }
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
@@ -62,10 +62,9 @@ extension LocalSearch {
             let y = k == 2 ? at(rv, pv + 1) : v
             let e = at(rv, pv + k)
             if sd.hasRestrictions && (!sd.allows(tu, v) || !sd.allows(tu, y)) { return false }
-            let inV = k == 2 ? sd.d(v, y) : 0
-            let dU = sd.d(a, v) + inV + sd.d(y, b) - sd.d(a, u) - sd.d(u, x) - sd.d(x, b)
-            let dV = sd.d(c, u) + sd.d(u, x) + sd.d(x, e) - sd.d(c, v) - inV - sd.d(y, e)
-            let lb = sd.distCost[tu] * dU + sd.distCost[tv] * dV
+            let dU = sd.c(tu, a, v) + (k == 2 ? sd.c(tu, v, y) : 0) + sd.c(tu, y, b) - sd.c(tu, a, u) - sd.c(tu, u, x) - sd.c(tu, x, b)
+            let dV = sd.c(tv, c, u) + sd.c(tv, u, x) + sd.c(tv, x, e) - sd.c(tv, c, v) - (k == 2 ? sd.c(tv, v, y) : 0) - sd.c(tv, y, e)
+            let lb = dU + dV
             if Double(lb) - soft[ru] - soft[rv] >= -eps { continue }
             var midV = clientPiece(v)
             if k == 2 { midV = sd.merge(midV, clientPiece(y), type: tu) }

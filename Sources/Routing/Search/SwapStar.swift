@@ -36,27 +36,28 @@ extension LocalSearch {
         return improved
     }
 
-    /// Best three positions (insert after p) of client u in route r, by distance.
+    /// Best three positions (insert after p) of client u in route r, by r's arc cost.
     mutating func bestInsertions(_ u: Int, _ r: Int) -> ThreeBest {
         let key = r * sd.locations + u
         if insertCache[key].stamp == modified[r] { return insertCache[key] }
         var best = ThreeBest()
         best.stamp = modified[r]
+        let t = type[r]
         var a = at(r, 0)
         for p in 0..<(len[r] - 1) {
             let b = at(r, p + 1)
-            best.add(sd.d(a, u) + sd.d(u, b) - sd.d(a, b), p)
+            best.add(sd.c(t, a, u) + sd.c(t, u, b) - sd.c(t, a, b), p)
             a = b
         }
         insertCache[key] = best
         return best
     }
 
-    /// Cheapest distance to insert u into route r while v (at pv) leaves it.
+    /// Cheapest arc cost to insert u into route r while v (at pv) leaves it.
     @inline(__always)
     func insertReplacing(_ u: Int, _ r: Int, _ pv: Int, _ best: ThreeBest) -> (Int, Int) {
-        let a = at(r, pv - 1), b = at(r, pv + 1)
-        var c = sd.d(a, u) + sd.d(u, b) - sd.d(a, b), p = pv - 1   // in v's place
+        let a = at(r, pv - 1), b = at(r, pv + 1), t = type[r]
+        var c = sd.c(t, a, u) + sd.c(t, u, b) - sd.c(t, a, b), p = pv - 1   // in v's place
         // The first cached position not next to v is the best one left.
         if best.pos.0 >= 0 && best.pos.0 != pv - 1 && best.pos.0 != pv {
             if best.cost.0 < c { c = best.cost.0; p = best.pos.0 }
@@ -70,7 +71,6 @@ extension LocalSearch {
 
     mutating func swapStar(_ r1: Int, _ r2: Int) -> Bool {
         let t1 = type[r1], t2 = type[r2]
-        let dc1 = Double(sd.distCost[t1]), dc2 = Double(sd.distCost[t2])
         let cap1 = sd.capacity[t1], cap2 = sd.capacity[t2]
         let load1 = total(r1).load.head.peak, load2 = total(r2).load.head.peak
         let pen1 = w.load * Double(excess(load1, cap1)), pen2 = w.load * Double(excess(load2, cap2))
@@ -79,11 +79,11 @@ extension LocalSearch {
         for pu in 1..<(len[r1] - 1) {
             let u = at(r1, pu)
             if sd.hasRestrictions && !sd.allows(t2, u) { continue }
-            let remU = dc1 * Double(sd.d(at(r1, pu - 1), at(r1, pu + 1)) - sd.d(at(r1, pu - 1), u) - sd.d(u, at(r1, pu + 1)))
+            let remU = Double(sd.c(t1, at(r1, pu - 1), at(r1, pu + 1)) - sd.c(t1, at(r1, pu - 1), u) - sd.c(t1, u, at(r1, pu + 1)))
             let insU = bestInsertions(u, r2)
             let du = sd.demand[u]
             // Relocation of u alone.
-            let relocate = remU + dc2 * Double(insU.cost.0)
+            let relocate = remU + Double(insU.cost.0)
                 + w.load * Double(excess(load1 &- du, cap1) + excess(load2 &+ du, cap2)) - pen1 - pen2
             if relocate < bestCost { bestCost = relocate; bu = u; bv = -1; bpu = insU.pos.0 }
             for pv in 1..<(len[r2] - 1) {
@@ -91,12 +91,12 @@ extension LocalSearch {
                 if sd.hasRestrictions && !sd.allows(t1, v) { continue }
                 let dv = sd.demand[v]
                 let penDelta = w.load * Double(excess(load1 &- du &+ dv, cap1) + excess(load2 &+ du &- dv, cap2)) - pen1 - pen2
-                let remV = dc2 * Double(sd.d(at(r2, pv - 1), at(r2, pv + 1)) - sd.d(at(r2, pv - 1), v) - sd.d(v, at(r2, pv + 1)))
+                let remV = Double(sd.c(t2, at(r2, pv - 1), at(r2, pv + 1)) - sd.c(t2, at(r2, pv - 1), v) - sd.c(t2, v, at(r2, pv + 1)))
                 if penDelta + remU + remV > 0 { continue }
                 let (cu, ppu) = insertReplacing(u, r2, pv, insU)
                 let insV = bestInsertions(v, r1)
                 let (cv, ppv) = insertReplacing(v, r1, pu, insV)
-                let c = penDelta + remU + remV + dc2 * Double(cu) + dc1 * Double(cv)
+                let c = penDelta + remU + remV + Double(cu) + Double(cv)
                 if c < bestCost { bestCost = c; bu = u; bv = v; bpu = ppu; bpv = ppv }
             }
         }
@@ -105,9 +105,9 @@ extension LocalSearch {
             let v = at(r2, pv)
             if sd.hasRestrictions && !sd.allows(t1, v) { continue }
             let dv = sd.demand[v]
-            let remV = dc2 * Double(sd.d(at(r2, pv - 1), at(r2, pv + 1)) - sd.d(at(r2, pv - 1), v) - sd.d(v, at(r2, pv + 1)))
+            let remV = Double(sd.c(t2, at(r2, pv - 1), at(r2, pv + 1)) - sd.c(t2, at(r2, pv - 1), v) - sd.c(t2, v, at(r2, pv + 1)))
             let insV = bestInsertions(v, r1)
-            let c = remV + dc1 * Double(insV.cost.0)
+            let c = remV + Double(insV.cost.0)
                 + w.load * Double(excess(load1 &+ dv, cap1) + excess(load2 &- dv, cap2)) - pen1 - pen2
             if c < bestCost { bestCost = c; bu = -1; bv = v; bpv = insV.pos.0 }
         }
