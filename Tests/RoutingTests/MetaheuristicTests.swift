@@ -46,28 +46,38 @@ func searchIsDeterministicForSeedAndIterations(strategy: MetaheuristicSolver.Str
     #expect(a.iterations == 100)
 }
 
-/// Ruin and recreate keeps every client in exactly one route and the caches consistent: after
-/// perturbing, the local search's route costs equal a fresh evaluation of the exported routes.
-@Test(arguments: [1, 2, 3])
-func perturbationKeepsEveryClientOnce(seed: UInt64) throws {
-    let data = try RandomInstance(n: 40, capacity: 50, windows: true, service: 10, seed: seed).make()
-    let sd = SearchData(data, granularity: 20)
+/// A local search holding the greedy solution of a random instance with windows, penalties 100.
+func searchFromGreedy(n: Int, capacity: Int, granularity: Int, seed: UInt64) throws -> (SearchData, LocalSearch<DeliveryLoad>) {
+    let data = try RandomInstance(n: n, capacity: capacity, windows: true, service: 10, seed: seed).make()
+    let sd = SearchData(data, granularity: granularity)
     let start = GreedySolver().solve(data, parameters: SolveParameters(seed: seed)).solution
     let routes = try #require(slotRoutes(of: start, sd))
     var ls = LocalSearch<DeliveryLoad>(sd, rng: RNG(seed: seed))
     ls.setPenalties(Penalties(load: 100, time: 100))
     let routed = Set(routes.joined())
     ls.load(routes, unrouted: sd.active.filter { !routed.contains($0) })
+    return (sd, ls)
+}
+
+/// Every client once (routed or left out), and the cached route costs equal to a fresh evaluation.
+func expectConsistent(_ sd: SearchData, _ ls: LocalSearch<DeliveryLoad>, sourceLocation: SourceLocation = #_sourceLocation) {
+    let out = ls.export()
+    #expect((out.joined().filter { $0 >= sd.depots } + ls.unrouted).sorted() == sd.active.sorted(), sourceLocation: sourceLocation)
+    let fresh = Individual(sd, routes: out, unrouted: [], Penalties(load: 100, time: 100))
+    let cached = (0..<ls.R).reduce(0.0) { $0 + ls.cost[$1] }
+    #expect(abs(fresh.penalised - cached) < 1e-6 * max(1, abs(cached)), sourceLocation: sourceLocation)
+}
+
+/// Ruin and recreate keeps every client in exactly one route and the caches consistent: after
+/// perturbing, the local search's route costs equal a fresh evaluation of the exported routes.
+@Test(arguments: [1, 2, 3])
+func perturbationKeepsEveryClientOnce(seed: UInt64) throws {
+    var (sd, ls) = try searchFromGreedy(n: 40, capacity: 50, granularity: 20, seed: seed)
     for k in 1...30 {
         ls.markConverged()
         ls.perturb(count: 1 + k % 12)
         ls.run(incremental: true, swapStar: false)
-        let out = ls.export()
-        let clients = out.joined().filter { $0 >= sd.depots } + ls.unrouted
-        #expect(clients.sorted() == sd.active.sorted())
-        let fresh = Individual(sd, routes: out, unrouted: [], Penalties(load: 100, time: 100))
-        let cached = (0..<ls.R).reduce(0.0) { $0 + ls.cost[$1] }
-        #expect(abs(fresh.penalised - cached) < 1e-6 * max(1, abs(cached)))
+        expectConsistent(sd, ls)
     }
 }
 

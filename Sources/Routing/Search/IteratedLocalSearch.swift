@@ -13,6 +13,8 @@ struct IteratedLocalSearch {
     /// Whether the local search holds `current`, so the next step can perturb it in place.
     var loaded = false
     var steps = 0
+    /// One step in this many ruins a whole route when vehicles have fixed costs.
+    static let routeRuinOneIn = 8
 
     static func run<Trip>(_ run: inout SearchRun<Trip>) {
         if run.population.isEmpty { run.educateRandomStart() }
@@ -58,7 +60,12 @@ struct IteratedLocalSearch {
             run.search.load(current.routes, unrouted: current.unrouted)
             run.search.markConverged()
         }
-        run.search.perturb(count: 1 + run.rng.below(max(1, run.options.maxPerturbation)))
+        // With vehicles that cost to use, now and then a whole route goes (`ruinRoute`).
+        if run.sd.hasFixed && run.rng.below(Self.routeRuinOneIn) == 0 {
+            run.search.ruinRoute()
+        } else {
+            run.search.perturb(count: 1 + run.rng.below(max(1, run.options.maxPerturbation)))
+        }
         run.search.run(incremental: true, swapStar: false)
         var candidate = run.exported()
         loaded = true

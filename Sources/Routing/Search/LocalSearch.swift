@@ -41,6 +41,7 @@ struct LocalSearch<Trip: TripLoad> {
     var modified: [Int]
     var lastTested: [Int]
     var lastSwapStar: [Int]
+    var lastVehicleChange: [Int]
     var moves = 0
     var w = Penalties(load: 1, time: 1)
     var rng: RNG
@@ -75,6 +76,7 @@ struct LocalSearch<Trip: TripLoad> {
         modified = [Int](repeating: 0, count: R)
         lastTested = [Int](repeating: -1, count: sd.locations)
         lastSwapStar = [Int](repeating: -1, count: R)
+        lastVehicleChange = [Int](repeating: -1, count: R)
         self.rng = rng
         order = sd.active
         neighbours = sd.neighbours
@@ -146,6 +148,7 @@ struct LocalSearch<Trip: TripLoad> {
             len[r] = seq.count + 2
             update(r)
             lastSwapStar[r] = -1
+            lastVehicleChange[r] = -1
         }
         self.unrouted = unrouted
         for l in sd.active { lastTested[l] = -1 }
@@ -273,6 +276,7 @@ struct LocalSearch<Trip: TripLoad> {
             if (sd.hasOptional || !unrouted.isEmpty) && insertionPass() { improved = true }
             if sd.hasMultiTrip && reloadPass() { improved = true }
             if sd.hasMultiTrip && tripRelocatePass() { improved = true }
+            if (sd.hasMultiTrip || sd.types > 1) && vehicleChangePass() { improved = true }
         }
     }
 

@@ -36,9 +36,31 @@ extension LocalSearch {
         for u in removed { reinsert(u) }
     }
 
-    /// Cheapest position for u next to a routed granular neighbour (or in an empty vehicle);
-    /// every route when none is routed. Optional clients stay out when their penalty is lower.
-    mutating func reinsert(_ u: Int) {
+    /// Route elimination: every client of one route, the shorter routes likelier, goes into the
+    /// other routes (no idle vehicle), however much that breaks them; the penalised repair then
+    /// decides whether the fleet can do with one vehicle less. Client moves alone seldom empty a
+    /// vehicle when its clients fit elsewhere only after others have moved (the route-elimination
+    /// step of Nagata and Bräysy 2009, "A powerful route minimization heuristic for the vehicle
+    /// routing problem with time windows").
+    mutating func ruinRoute() {
+        var used: [Int] = []
+        for r in 0..<R where clientsIn(r) > 0 { used.append(r) }
+        guard used.count > 1 else { return }
+        // The fewer clients, the likelier: the shorter of two random routes.
+        let a = used[rng.below(used.count)], b = used[rng.below(used.count)]
+        let r = clientsIn(a) <= clientsIn(b) ? a : b
+        var removed = stops(r, 1, len[r] - 2).filter { $0 >= sd.depots }
+        for u in removed { routeOf[u] = -1 }
+        write(r, [])
+        applied(r)
+        for k in stride(from: removed.count - 1, to: 0, by: -1) { removed.swapAt(k, rng.below(k + 1)) }
+        for u in removed { reinsert(u, idleVehicles: false) }
+    }
+
+    /// Cheapest position for u next to a routed granular neighbour (or in an empty vehicle, with
+    /// `idleVehicles`); every route when none is routed. Optional clients stay out when their
+    /// penalty is lower.
+    mutating func reinsert(_ u: Int, idleVehicles: Bool = true) {
         var best = Double.infinity, br = -1, bp = -1
         @inline(__always) func consider(_ r: Int, _ p: Int) {
             let c = insertionDelta(u, r, after: p)
@@ -56,6 +78,7 @@ extension LocalSearch {
         for r in 0..<R where len[r] == 2 || !any {
             if sd.hasRestrictions && !sd.allows(type[r], u) { continue }
             if len[r] == 2 {
+                if !idleVehicles { continue }
                 let bit: UInt64 = 1 << UInt64(type[r])
                 if seen & bit != 0 { continue }
                 seen |= bit
