@@ -34,6 +34,9 @@ final class SearchData: @unchecked Sendable {
     let durCost: [Int]
     /// Cost per unit of travel time on the arcs (`VehicleType.travelCost`).
     let travelCost: [Int]
+    /// `distCost` and `travelCost` as raw buffers for `c`, the innermost cost of every move bound.
+    let distRate: UnsafeMutablePointer<Int>
+    let travelRate: UnsafeMutablePointer<Int>
     let open: [Int]
     let close: [Int]
     let maxDuration: [Int]
@@ -125,6 +128,9 @@ final class SearchData: @unchecked Sendable {
         distCost = data.vehicleTypes.map(\.distanceCost)
         durCost = data.vehicleTypes.map(\.durationCost)
         travelCost = data.vehicleTypes.map(\.travelCost)
+        distRate = .allocate(capacity: max(1, T))
+        travelRate = .allocate(capacity: max(1, T))
+        for t in 0..<T { distRate[t] = distCost[t]; travelRate[t] = travelCost[t] }
         hasTravelCost = maxTravelCost > 0
         open = data.vehicleTypes.map { max($0.shiftStart, data.depots[$0.depot].earliest) }
         close = data.vehicleTypes.map { min($0.shiftEnd, data.depots[$0.depot].latest) }
@@ -265,6 +271,7 @@ final class SearchData: @unchecked Sendable {
     deinit {
         dist.deallocate(); dur.deallocate(); early.deallocate(); late.deallocate(); service.deallocate()
         demand.deallocate(); pickup.deallocate(); dropPenalty.deallocate(); allowed.deallocate()
+        distRate.deallocate(); travelRate.deallocate()
     }
 
     /// SWAP* keeps a cache of R × locations entries; skip it when that would be too big.
@@ -275,7 +282,7 @@ final class SearchData: @unchecked Sendable {
     /// What vehicle type t pays for the arc i → j: distance and travel time at its own rates.
     @inline(__always) func c(_ type: Int, _ i: Int, _ j: Int) -> Int {
         let k = i * locations + j
-        return hasTravelCost ? distCost[type] * dist[k] + travelCost[type] * dur[k] : distCost[type] * dist[k]
+        return hasTravelCost ? distRate[type] * dist[k] + travelRate[type] * dur[k] : distRate[type] * dist[k]
     }
     /// Types t and u price every arc alike (a piece costs the same in both).
     @inline(__always) func sameArcCost(_ t: Int, _ u: Int) -> Bool {

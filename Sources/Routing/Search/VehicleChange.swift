@@ -8,22 +8,24 @@
 extension LocalSearch {
     mutating func vehicleChangePass() -> Bool {
         var improved = false
+        var idle = idleSlots()
         for r1 in 0..<R where len[r1] > 2 {
             let last = lastVehicleChange[r1]
             lastVehicleChange[r1] = moves
-            if modified[r1] > last, changeVehicle(of: r1) { improved = true; continue }
+            if modified[r1] > last, changeVehicle(of: r1, idle: idle) { improved = true; idle = idleSlots(); continue }
             for r3 in 0..<R where r3 != r1 && len[r3] > 2 && len[r1] > 2 {
                 if max(modified[r1], modified[r3]) <= last { continue }
-                if mergeRoutes(r1, r3) { improved = true; break }
+                if mergeRoutes(r1, r3, idle: idle) { improved = true; idle = idleSlots(); break }
             }
         }
         return improved
     }
 
-    /// The first idle vehicle of each type that has one.
-    func idleSlots() -> [Int: Int] {
-        var idle: [Int: Int] = [:]
-        for r in 0..<R where len[r] == 2 && idle[type[r]] == nil { idle[type[r]] = r }
+    /// The first idle vehicle of each type, by type (−1: none idle). An array, not a dictionary,
+    /// so that candidates come in the same order in every process (seeded runs repeat).
+    func idleSlots() -> [Int] {
+        var idle = [Int](repeating: -1, count: sd.types)
+        for r in 0..<R where len[r] == 2 && idle[type[r]] < 0 { idle[type[r]] = r }
         return idle
     }
 
@@ -42,10 +44,10 @@ extension LocalSearch {
     }
 
     /// Route r1's stops on an idle vehicle of another type.
-    mutating func changeVehicle(of r1: Int) -> Bool {
+    mutating func changeVehicle(of r1: Int, idle: [Int]) -> Bool {
         let seq = stops(r1, 1, len[r1] - 2)
         var best = cost[r1] - eps, target = -1
-        for (t, r2) in idleSlots() where t != type[r1] && fits(seq, type: t) {
+        for (t, r2) in idle.enumerated() where r2 >= 0 && t != type[r1] && fits(seq, type: t) {
             let c = sd.cost(sd.routePiece(relocated(seq, type: t), type: t) as Piece<Trip>, type: t, w)
             if c < best { best = c; target = r2 }
         }
@@ -76,10 +78,10 @@ extension LocalSearch {
     }
 
     /// Routes r1 and r3 as the trips of one vehicle: r1's, r3's or an idle one (`merges`).
-    mutating func mergeRoutes(_ r1: Int, _ r3: Int) -> Bool {
+    mutating func mergeRoutes(_ r1: Int, _ r3: Int, idle: [Int]) -> Bool {
         let now = cost[r1] + cost[r3]
         var candidates = [r1, r3]
-        for (t, r2) in idleSlots() where t != type[r1] && t != type[r3] { candidates.append(r2) }
+        for (t, r2) in idle.enumerated() where r2 >= 0 && t != type[r1] && t != type[r3] { candidates.append(r2) }
         var best = now - eps, bestSlot = -1, bestSeq: [Int] = []
         var first: [Int]?, second: [Int]?
         // Two single trips: their loads bound the load penalty of either way of merging them.
