@@ -42,7 +42,7 @@ final class Individual {
             if prev >= 0 { s[Int(prev)] = -1 }
             let route = sd.totals(seq, type: t)
             guard route.clients > 0 else { continue }
-            obj += sd.fixedCost[t] + sd.distCost[t] * route.distance + sd.travelCost[t] * route.travel
+            obj += sd.fixedCost[t] + sd.arcCost(distance: route.distance, travel: route.travel, type: t)
             ex += route.excessLoad
             if sd.hasTimes {
                 obj += sd.durCost[t] * route.duration

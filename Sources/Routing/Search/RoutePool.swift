@@ -21,7 +21,7 @@ struct RoutePool {
 
     func routeCost(_ seq: [Int], type t: Int) -> (Int, Bool) {
         let route = sd.totals(seq, type: t)
-        var c = sd.fixedCost[t] + sd.distCost[t] * route.distance + sd.travelCost[t] * route.travel
+        var c = sd.fixedCost[t] + sd.arcCost(distance: route.distance, travel: route.travel, type: t)
         var ok = route.excessLoad == 0
         if sd.hasTimes {
             c += sd.durCost[t] * route.duration

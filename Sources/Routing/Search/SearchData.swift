@@ -34,9 +34,6 @@ final class SearchData: @unchecked Sendable {
     let durCost: [Int]
     /// Cost per unit of travel time on the arcs (`VehicleType.travelCost`).
     let travelCost: [Int]
-    /// `distCost` and `travelCost` as raw buffers for `c`, the innermost cost of every move bound.
-    let distRate: UnsafeMutablePointer<Int>
-    let travelRate: UnsafeMutablePointer<Int>
     let open: [Int]
     let close: [Int]
     let maxDuration: [Int]
@@ -128,9 +125,6 @@ final class SearchData: @unchecked Sendable {
         distCost = data.vehicleTypes.map(\.distanceCost)
         durCost = data.vehicleTypes.map(\.durationCost)
         travelCost = data.vehicleTypes.map(\.travelCost)
-        distRate = .allocate(capacity: max(1, T))
-        travelRate = .allocate(capacity: max(1, T))
-        for t in 0..<T { distRate[t] = distCost[t]; travelRate[t] = travelCost[t] }
         hasTravelCost = maxTravelCost > 0
         open = data.vehicleTypes.map { max($0.shiftStart, data.depots[$0.depot].earliest) }
         close = data.vehicleTypes.map { min($0.shiftEnd, data.depots[$0.depot].latest) }
@@ -271,7 +265,6 @@ final class SearchData: @unchecked Sendable {
     deinit {
         dist.deallocate(); dur.deallocate(); early.deallocate(); late.deallocate(); service.deallocate()
         demand.deallocate(); pickup.deallocate(); dropPenalty.deallocate(); allowed.deallocate()
-        distRate.deallocate(); travelRate.deallocate()
     }
 
     /// SWAP* keeps a cache of R × locations entries; skip it when that would be too big.
@@ -282,15 +275,19 @@ final class SearchData: @unchecked Sendable {
     /// What vehicle type t pays for the arc i → j: distance and travel time at its own rates.
     @inline(__always) func c(_ type: Int, _ i: Int, _ j: Int) -> Int {
         let k = i * locations + j
-        return hasTravelCost ? distRate[type] * dist[k] + travelRate[type] * dur[k] : distRate[type] * dist[k]
+        return hasTravelCost ? distCost[type] * dist[k] + travelCost[type] * dur[k] : distCost[type] * dist[k]
     }
     /// Types t and u price every arc alike (a piece costs the same in both).
     @inline(__always) func sameArcCost(_ t: Int, _ u: Int) -> Bool {
         distCost[t] == distCost[u] && travelCost[t] == travelCost[u]
     }
+    /// What type t pays for arcs summing to `distance` and `travel`.
+    @inline(__always) func arcCost(distance: Int, travel: Int, type t: Int) -> Int {
+        distCost[t] * distance + travelCost[t] * travel
+    }
     /// What type t pays for the arcs of a piece.
     @inline(__always) func arcCost<Trip: TripLoad>(_ p: Piece<Trip>, type t: Int) -> Int {
-        distCost[t] * p.dist + travelCost[t] * p.travel
+        arcCost(distance: p.dist, travel: p.travel, type: t)
     }
     @inline(__always) func isClient(_ l: Int) -> Bool { l >= depots }
     @inline(__always) func allows(_ type: Int, _ l: Int) -> Bool { allowed[l] & (1 << UInt64(type)) != 0 }

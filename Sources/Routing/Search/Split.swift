@@ -41,9 +41,9 @@ struct Splitter {
                 for t in usable where mask & (1 << UInt64(t)) != 0 {
                     let dep = sd.typeDepot[t]
                     let dist = sd.d(dep, giant[i]) + inner + sd.d(c, dep)
-                    var arcs = sd.distCost[t] * dist
-                    if sd.hasTravelCost { arcs += sd.travelCost[t] * (sd.t(dep, giant[i]) + innerTravel + sd.t(c, dep)) }
-                    let cost = Double(sd.fixedCost[t] + arcs) + w.load * Double(excess(load, sd.capacity[t]))
+                    let travel = sd.hasTravelCost ? sd.t(dep, giant[i]) + innerTravel + sd.t(c, dep) : 0
+                    let cost = Double(sd.fixedCost[t] + sd.arcCost(distance: dist, travel: travel, type: t))
+                        + w.load * Double(excess(load, sd.capacity[t]))
                     if cost < bc { bc = cost; bt = t }
                 }
                 if bt < 0 { break }
