@@ -369,6 +369,7 @@ void cglpk_solve(const cglpk_model *model, const cglpk_params *params, cglpk_res
             iocp.ps_heur = GLP_ON;
             iocp.ps_tm_lim = 2000;
         }
+        if (params->branching > 0) iocp.br_tech = params->branching;
         iocp.cb_func = ios_callback;
         iocp.cb_info = &s;
         int ret = glp_intopt(P, &iocp);

@@ -88,6 +88,7 @@ typedef struct {
     int msg_level;          // GLP_MSG_OFF .. GLP_MSG_ALL
     int cuts;               // bits: 1 Gomory, 2 MIR, 4 cover, 8 clique cuts on
     int heuristics;         // 1: feasibility pump and proximity search on
+    int branching;          // GLPK's br_tech: 0 its default (Driebeck-Tomlin), else GLP_BR_FFV .. GLP_BR_PCH
     const double *start;    // ncols or NULL: a feasible point offered as the first incumbent
     cglpk_callback callback;// or NULL
     void *callback_ctx;
