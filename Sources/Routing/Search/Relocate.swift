@@ -28,8 +28,8 @@ extension LocalSearch {
         let a = at(ru, pu - 1), b = at(ru, pu + 1), x = at(rv, pv), y = at(rv, pv + 1)
         if ru != rv {
             if sd.hasRestrictions && !sd.allows(tv, u) { return false }
-            let dU = sd.c(tu, a, b) - sd.c(tu, a, u) - sd.c(tu, u, b)
-            let dV = sd.c(tv, x, u) + sd.c(tv, u, y) - sd.c(tv, x, y)
+            let dU = sd.price(sd.arc(a, b) - sd.arc(a, u) - sd.arc(u, b), type: tu)
+            let dV = sd.price(sd.arc(x, u) + sd.arc(u, y) - sd.arc(x, y), type: tv)
             var lb = dU + dV
             if sd.hasFixed {
                 if clientsIn(ru) == 1 { lb -= sd.fixedCost[tu] }
@@ -45,7 +45,7 @@ extension LocalSearch {
             return true
         }
         if pv == pu || pv == pu - 1 { return false }
-        let lb = sd.c(tu, a, b) - sd.c(tu, a, u) - sd.c(tu, u, b) + sd.c(tu, x, u) + sd.c(tu, u, y) - sd.c(tu, x, y)
+        let lb = sd.price(sd.arc(a, b) - sd.arc(a, u) - sd.arc(u, b) + sd.arc(x, u) + sd.arc(u, y) - sd.arc(x, y), type: tu)
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
             let p: Piece<Trip>
@@ -77,8 +77,8 @@ extension LocalSearch {
         let a = at(ru, pu - 1), b = at(ru, pu + 2), c = at(rv, pv), e = at(rv, pv + 1)
         if ru != rv {
             if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tv, x)) { return false }
-            let dU = sd.c(tu, a, b) - sd.c(tu, a, u) - sd.c(tu, x, b) - sd.c(tu, u, x)
-            let dV = sd.c(tv, c, u) + sd.c(tv, x, e) - sd.c(tv, c, e) + sd.c(tv, u, x)
+            let dU = sd.price(sd.arc(a, b) - sd.arc(a, u) - sd.arc(x, b) - sd.arc(u, x), type: tu)
+            let dV = sd.price(sd.arc(c, u) + sd.arc(x, e) - sd.arc(c, e) + sd.arc(u, x), type: tv)
             var lb = dU + dV
             if sd.hasFixed {
                 if clientsIn(ru) == 2 { lb -= sd.fixedCost[tu] }
@@ -95,7 +95,7 @@ extension LocalSearch {
             return true
         }
         if pv >= pu - 1 && pv <= pu + 1 { return false }
-        let lb = sd.c(tu, a, b) - sd.c(tu, a, u) - sd.c(tu, x, b) + sd.c(tu, c, u) + sd.c(tu, x, e) - sd.c(tu, c, e)
+        let lb = sd.price(sd.arc(a, b) - sd.arc(a, u) - sd.arc(x, b) + sd.arc(c, u) + sd.arc(x, e) - sd.arc(c, e), type: tu)
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
             let ux = sd.merge(clientPiece(u), clientPiece(x), type: tu)

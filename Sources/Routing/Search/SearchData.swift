@@ -272,10 +272,16 @@ final class SearchData: @unchecked Sendable {
 
     @inline(__always) func d(_ i: Int, _ j: Int) -> Int { dist[i * locations + j] }
     @inline(__always) func t(_ i: Int, _ j: Int) -> Int { dur[i * locations + j] }
-    /// What vehicle type t pays for the arc i → j: distance and travel time at its own rates.
-    @inline(__always) func c(_ type: Int, _ i: Int, _ j: Int) -> Int {
+    /// The arc i → j, for a move's change in arcs (`price`); its travel time is read only when
+    /// some type pays for it, so a plain CVRP loads the distance matrix alone.
+    @inline(__always) func arc(_ i: Int, _ j: Int) -> ArcSum {
         let k = i * locations + j
-        return hasTravelCost ? distCost[type] * dist[k] + travelCost[type] * dur[k] : distCost[type] * dist[k]
+        return ArcSum(distance: dist[k], travel: hasTravelCost ? dur[k] : 0)
+    }
+    /// What vehicle type t pays for a change in arcs: the sums are formed first and priced once,
+    /// one multiplication per rate and move rather than per arc.
+    @inline(__always) func price(_ s: ArcSum, type t: Int) -> Int {
+        hasTravelCost ? distCost[t] * s.distance + travelCost[t] * s.travel : distCost[t] * s.distance
     }
     /// Types t and u price every arc alike (a piece costs the same in both).
     @inline(__always) func sameArcCost(_ t: Int, _ u: Int) -> Bool {
@@ -321,6 +327,19 @@ final class SearchData: @unchecked Sendable {
     @inline(__always) private func singleTrip<Trip: TripLoad>(_ a: LoadSeg<Trip>, _ b: LoadSeg<Trip>) -> LoadSeg<Trip> {
         let joined = Trip.merge(a.head, b.head)
         return LoadSeg(head: joined, tail: joined, inner: 0, reload: false)
+    }
+}
+
+/// Distance and travel time summed over arcs, with signs: the change a move makes.
+struct ArcSum {
+    var distance: Int
+    var travel: Int
+    static let zero = ArcSum(distance: 0, travel: 0)
+    @inline(__always) static func + (a: ArcSum, b: ArcSum) -> ArcSum {
+        ArcSum(distance: a.distance + b.distance, travel: a.travel + b.travel)
+    }
+    @inline(__always) static func - (a: ArcSum, b: ArcSum) -> ArcSum {
+        ArcSum(distance: a.distance - b.distance, travel: a.travel - b.travel)
     }
 }
 

@@ -9,8 +9,8 @@ extension LocalSearch {
         if ru != rv {
             if sd.hasRestrictions && (!sd.allows(tv, u) || !sd.allows(tu, v)) { return false }
             let a = at(ru, pu - 1), b = at(ru, pu + 1), c = at(rv, pv - 1), e = at(rv, pv + 1)
-            let dU = sd.c(tu, a, v) + sd.c(tu, v, b) - sd.c(tu, a, u) - sd.c(tu, u, b)
-            let dV = sd.c(tv, c, u) + sd.c(tv, u, e) - sd.c(tv, c, v) - sd.c(tv, v, e)
+            let dU = sd.price(sd.arc(a, v) + sd.arc(v, b) - sd.arc(a, u) - sd.arc(u, b), type: tu)
+            let dV = sd.price(sd.arc(c, u) + sd.arc(u, e) - sd.arc(c, v) - sd.arc(v, e), type: tv)
             let lb = dU + dV
             if Double(lb) - soft[ru] - soft[rv] >= -eps { return false }
             let newU = sd.merge(sd.merge(prefix(ru, pu - 1), clientPiece(v), type: tu), suffix(ru, pu + 1), type: tu)
@@ -26,11 +26,11 @@ extension LocalSearch {
         let a = at(ru, pu - 1), e = at(ru, pv + 1)
         let lb: Int
         if pv == pu + 1 {
-            lb = sd.c(tu, a, y) + sd.c(tu, y, x) + sd.c(tu, x, e) - sd.c(tu, a, x) - sd.c(tu, x, y) - sd.c(tu, y, e)
+            lb = sd.price(sd.arc(a, y) + sd.arc(y, x) + sd.arc(x, e) - sd.arc(a, x) - sd.arc(x, y) - sd.arc(y, e), type: tu)
         } else {
             let b = at(ru, pu + 1), c = at(ru, pv - 1)
-            lb = sd.c(tu, a, y) + sd.c(tu, y, b) + sd.c(tu, c, x) + sd.c(tu, x, e)
-                - sd.c(tu, a, x) - sd.c(tu, x, b) - sd.c(tu, c, y) - sd.c(tu, y, e)
+            lb = sd.price(sd.arc(a, y) + sd.arc(y, b) + sd.arc(c, x) + sd.arc(x, e)
+                - sd.arc(a, x) - sd.arc(x, b) - sd.arc(c, y) - sd.arc(y, e), type: tu)
         }
         if Double(lb) - soft[ru] >= -eps { return false }
         if sd.hasTimes || sd.hasMultiTrip {
@@ -62,8 +62,8 @@ extension LocalSearch {
             let y = k == 2 ? at(rv, pv + 1) : v
             let e = at(rv, pv + k)
             if sd.hasRestrictions && (!sd.allows(tu, v) || !sd.allows(tu, y)) { return false }
-            let dU = sd.c(tu, a, v) + (k == 2 ? sd.c(tu, v, y) : 0) + sd.c(tu, y, b) - sd.c(tu, a, u) - sd.c(tu, u, x) - sd.c(tu, x, b)
-            let dV = sd.c(tv, c, u) + sd.c(tv, u, x) + sd.c(tv, x, e) - sd.c(tv, c, v) - (k == 2 ? sd.c(tv, v, y) : 0) - sd.c(tv, y, e)
+            let dU = sd.price(sd.arc(a, v) + (k == 2 ? sd.arc(v, y) : .zero) + sd.arc(y, b) - sd.arc(a, u) - sd.arc(u, x) - sd.arc(x, b), type: tu)
+            let dV = sd.price(sd.arc(c, u) + sd.arc(u, x) + sd.arc(x, e) - sd.arc(c, v) - (k == 2 ? sd.arc(v, y) : .zero) - sd.arc(y, e), type: tv)
             let lb = dU + dV
             if Double(lb) - soft[ru] - soft[rv] >= -eps { continue }
             var midV = clientPiece(v)

@@ -46,7 +46,7 @@ extension LocalSearch {
         var a = at(r, 0)
         for p in 0..<(len[r] - 1) {
             let b = at(r, p + 1)
-            best.add(sd.c(t, a, u) + sd.c(t, u, b) - sd.c(t, a, b), p)
+            best.add(sd.price(sd.arc(a, u) + sd.arc(u, b) - sd.arc(a, b), type: t), p)
             a = b
         }
         insertCache[key] = best
@@ -57,7 +57,7 @@ extension LocalSearch {
     @inline(__always)
     func insertReplacing(_ u: Int, _ r: Int, _ pv: Int, _ best: ThreeBest) -> (Int, Int) {
         let a = at(r, pv - 1), b = at(r, pv + 1), t = type[r]
-        var c = sd.c(t, a, u) + sd.c(t, u, b) - sd.c(t, a, b), p = pv - 1   // in v's place
+        var c = sd.price(sd.arc(a, u) + sd.arc(u, b) - sd.arc(a, b), type: t), p = pv - 1   // in v's place
         // The first cached position not next to v is the best one left.
         if best.pos.0 >= 0 && best.pos.0 != pv - 1 && best.pos.0 != pv {
             if best.cost.0 < c { c = best.cost.0; p = best.pos.0 }
@@ -79,7 +79,7 @@ extension LocalSearch {
         for pu in 1..<(len[r1] - 1) {
             let u = at(r1, pu)
             if sd.hasRestrictions && !sd.allows(t2, u) { continue }
-            let remU = Double(sd.c(t1, at(r1, pu - 1), at(r1, pu + 1)) - sd.c(t1, at(r1, pu - 1), u) - sd.c(t1, u, at(r1, pu + 1)))
+            let remU = Double(sd.price(sd.arc(at(r1, pu - 1), at(r1, pu + 1)) - sd.arc(at(r1, pu - 1), u) - sd.arc(u, at(r1, pu + 1)), type: t1))
             let insU = bestInsertions(u, r2)
             let du = sd.demand[u]
             // Relocation of u alone.
@@ -91,7 +91,7 @@ extension LocalSearch {
                 if sd.hasRestrictions && !sd.allows(t1, v) { continue }
                 let dv = sd.demand[v]
                 let penDelta = w.load * Double(excess(load1 &- du &+ dv, cap1) + excess(load2 &+ du &- dv, cap2)) - pen1 - pen2
-                let remV = Double(sd.c(t2, at(r2, pv - 1), at(r2, pv + 1)) - sd.c(t2, at(r2, pv - 1), v) - sd.c(t2, v, at(r2, pv + 1)))
+                let remV = Double(sd.price(sd.arc(at(r2, pv - 1), at(r2, pv + 1)) - sd.arc(at(r2, pv - 1), v) - sd.arc(v, at(r2, pv + 1)), type: t2))
                 if penDelta + remU + remV > 0 { continue }
                 let (cu, ppu) = insertReplacing(u, r2, pv, insU)
                 let insV = bestInsertions(v, r1)
@@ -105,7 +105,7 @@ extension LocalSearch {
             let v = at(r2, pv)
             if sd.hasRestrictions && !sd.allows(t1, v) { continue }
             let dv = sd.demand[v]
-            let remV = Double(sd.c(t2, at(r2, pv - 1), at(r2, pv + 1)) - sd.c(t2, at(r2, pv - 1), v) - sd.c(t2, v, at(r2, pv + 1)))
+            let remV = Double(sd.price(sd.arc(at(r2, pv - 1), at(r2, pv + 1)) - sd.arc(at(r2, pv - 1), v) - sd.arc(v, at(r2, pv + 1)), type: t2))
             let insV = bestInsertions(v, r1)
             let c = remV + Double(insV.cost.0)
                 + w.load * Double(excess(load1 &+ dv, cap1) + excess(load2 &- dv, cap2)) - pen1 - pen2

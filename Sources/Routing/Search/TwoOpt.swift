@@ -11,7 +11,7 @@ extension LocalSearch {
         let eps = self.eps
         let a = at(r, pu), b = at(r, pu + 1), c = at(r, pv), e = at(r, pv + 1)
         if sd.symmetric {
-            let lb = sd.c(t, a, c) + sd.c(t, b, e) - sd.c(t, a, b) - sd.c(t, c, e)
+            let lb = sd.price(sd.arc(a, c) + sd.arc(b, e) - sd.arc(a, b) - sd.arc(c, e), type: t)
             if Double(lb) - soft[r] >= -eps { return false }
             if sd.hasTimes || sd.hasMultiTrip {
                 let p = sd.merge(sd.merge(prefix(r, pu), between(r, pu + 1, pv, reversed: true, type: t), type: t),
@@ -38,7 +38,7 @@ extension LocalSearch {
         let eps = self.eps
         let v = at(rv, pv), x = at(ru, pu + 1), y = at(rv, pv + 1)
         if sd.sameArcCost(tu, tv) {
-            var lb = sd.c(tu, u, y) + sd.c(tu, v, x) - sd.c(tu, u, x) - sd.c(tu, v, y)
+            var lb = sd.price(sd.arc(u, y) + sd.arc(v, x) - sd.arc(u, x) - sd.arc(v, y), type: tu)
             if sd.hasFixed {
                 if prefix(ru, pu).clients + suffix(rv, pv + 1).clients == 0 { lb -= sd.fixedCost[tu] }
                 if prefix(rv, pv).clients + suffix(ru, pu + 1).clients == 0 { lb -= sd.fixedCost[tv] }
