@@ -5,6 +5,7 @@ import Hummingbird
 import NIOCore
 import Planning
 import RoadNetwork
+import ServiceLifecycle
 import Synchronization
 
 /// What the console's endpoints keep between requests: where its files are, the optional tile
@@ -201,19 +202,25 @@ extension API {
             defer { hub.unsubscribe(id) }
             try await writer.write(ByteBuffer(string: "retry: 3000\n: connected\n\n"))
             let (frames, feed) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(64))
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await e in stream { feed.yield(e.frame) }
-                    feed.finish()
-                }
-                group.addTask {
-                    while true {
-                        try await Task.sleep(for: .seconds(15))
-                        feed.yield(": keep-alive\n\n")
+            // The HTTP server stops first at shutdown and waits for its open requests: the stream
+            // must end on the server's own signal (the hub is finished only after the server).
+            try await withGracefulShutdownHandler {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await e in stream { feed.yield(e.frame) }
+                        feed.finish()
                     }
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(for: .seconds(15))
+                            feed.yield(": keep-alive\n\n")
+                        }
+                    }
+                    for await text in frames { try await writer.write(ByteBuffer(string: text)) }
+                    group.cancelAll()
                 }
-                for await text in frames { try await writer.write(ByteBuffer(string: text)) }
-                group.cancelAll()
+            } onGracefulShutdown: {
+                feed.finish()
             }
             try await writer.finish(nil)
         }

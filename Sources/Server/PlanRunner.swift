@@ -97,7 +97,7 @@ public final class PlanRunner: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.wakeContinuation.finish()
-            // Open event streams end so that the HTTP server can finish its requests.
+            // Streams still open end here (the HTTP server, which stops first, ends its own).
             self.events.finishAll()
         }
     }

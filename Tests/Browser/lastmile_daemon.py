@@ -102,6 +102,10 @@ class Daemon:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+                # An open console must not hold a graceful stop up (CrashTests has the same check).
+                raise AssertionError(f"lastmile serve still running 20 s after SIGTERM; log: {self.log}")
+            if self.proc.returncode != 0:
+                raise AssertionError(f"lastmile serve exited with {self.proc.returncode} after SIGTERM; log: {self.log}")
 
     def request(self, method, path, body=None, content_type="application/json", auth=True, timeout=320):
         data = None

@@ -406,7 +406,8 @@ def test_11_print_pages_when_reads_need_a_token(binary, driver, out_dir, tmp_pat
         pytest.skip("needs its own daemon (LASTMILE_TEST_URL set)")
     other = lastmile_daemon.Daemon(binary, pathlib.Path(__file__).resolve().parents[2], tmp_path)
     with step(driver, out_dir, "11-print-with-read-token") as shot:
-        other.start(env_extra={"LASTMILE_READ_ACCESS": "token"})
+        # Any plan will do here: a short search keeps the debug build quick.
+        other.start(iterations=20, env_extra={"LASTMILE_READ_ACCESS": "token"})
         try:
             other.load_demo()
             status, _ = other.request("GET", f"/v1/plans/{other.plan_id}/print/index.html", auth=False)
@@ -443,7 +444,7 @@ def test_12_a_region_console_under_its_prefix(binary, driver, out_dir, tmp_path)
     config.write_text(json.dumps({"regions": [{"id": "sh", "scenario": str(repo / "scenarios/shanghai-center")}]}))
     other = lastmile_daemon.Daemon(binary, repo, tmp_path)
     with step(driver, out_dir, "12-region-console"):
-        other.start(extra_args=["--config", str(config)])
+        other.start(iterations=20, extra_args=["--config", str(config)])
         root = other.url
         try:
             other.url = root + "/regions/sh"

@@ -163,6 +163,32 @@ import Testing
         daemon.kill(SIGTERM)
         #expect(daemon.process.terminationReason == .exit && daemon.process.terminationStatus == 0)
     }
+
+    /// An open console (its `GET /v1/events` stream) does not hold a SIGTERM up: the stream ends
+    /// with the server, which exits with status 0. It used to wait for the stream forever, since
+    /// the HTTP server stops before the services whose shutdown ended the streams.
+    @Test(.timeLimit(.minutes(2)))
+    func sigtermEndsOpenEventStreams() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lastmile-sse-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let daemon = try Daemon(db: dir.appendingPathComponent("lastmile.db").path)
+        let port = daemon.port
+        let stream = Task { try await TestClient.withClient(host: "127.0.0.1", port: port) { c in try await c.get("/v1/events") } }
+        try await Task.sleep(for: .seconds(1))
+        Foundation.kill(daemon.process.processIdentifier, SIGTERM)
+        var waited = 0
+        while daemon.process.isRunning && waited < 300 {
+            try await Task.sleep(for: .milliseconds(100))
+            waited += 1
+        }
+        let stopped = !daemon.process.isRunning
+        if !stopped { daemon.kill() }
+        #expect(stopped, "lastmile serve still running 30 s after SIGTERM with an event stream open")
+        #expect(daemon.process.terminationReason == .exit && daemon.process.terminationStatus == 0)
+        let body = String(buffer: try await stream.value.body ?? ByteBuffer())
+        #expect(body.hasPrefix("retry: 3000\n: connected\n\n"), "the stream was open when SIGTERM came: \(body.debugDescription)")
+    }
 }
 
 final class LockedBox<T: Sendable>: @unchecked Sendable {
