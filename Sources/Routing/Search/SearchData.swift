@@ -279,7 +279,8 @@ final class SearchData: @unchecked Sendable {
         return ArcSum(distance: dist[k], travel: hasTravelCost ? dur[k] : 0)
     }
     /// What vehicle type t pays for a change in arcs: the sums are formed first and priced once,
-    /// one multiplication per rate and move rather than per arc.
+    /// one multiplication per rate and move rather than per arc. Not `arcCost`: without travel
+    /// rates it skips the travel rate's load (measured 7 % of a CVRP search's time).
     @inline(__always) func price(_ s: ArcSum, type t: Int) -> Int {
         hasTravelCost ? distCost[t] * s.distance + travelCost[t] * s.travel : distCost[t] * s.distance
     }

@@ -14,7 +14,7 @@ extension LocalSearch {
         for r1 in 0..<R where len[r1] > 2 {
             let last = lastVehicleChange[r1]
             lastVehicleChange[r1] = moves
-            if modified[r1] > last, changeVehicle(of: r1, idle: idle) {
+            if modified[r1] > last, changeVehicle(of: r1, idle: idle, shapes: &shapes) {
                 improved = true; idle = idleSlots(); shapes = shapes.map { _ in nil }; continue
             }
             for r3 in 0..<R where r3 != r1 && len[r3] > 2 && len[r1] > 2 {
@@ -36,10 +36,10 @@ extension LocalSearch {
     }
 
     /// Route r1's stops on an idle vehicle of another type.
-    mutating func changeVehicle(of r1: Int, idle: [Int]) -> Bool {
+    mutating func changeVehicle(of r1: Int, idle: [Int], shapes: inout [RouteAsType?]) -> Bool {
         var best = cost[r1] - eps, target = -1
         for (t, r2) in idle.enumerated() where r2 >= 0 && t != type[r1] {
-            let shape = asType(r1, t)
+            let shape = cachedShape(r1, t, &shapes)
             guard shape.allowed && shape.trips <= sd.maxTrips[t] else { continue }
             let end = depotPiece(type: t, reload: false)
             let c = sd.cost(sd.merge(sd.merge(end, shape.kept, type: t), end, type: t), type: t, w)
@@ -81,6 +81,15 @@ extension LocalSearch {
         return RouteAsType(kept: kept, joined: joined, trips: trips, allowed: allowed)
     }
 
+    /// `asType(r, t)` from the pass's cache, computed on first use.
+    func cachedShape(_ r: Int, _ t: Int, _ shapes: inout [RouteAsType?]) -> RouteAsType {
+        let k = r * sd.types + t
+        if let s = shapes[k] { return s }
+        let s = asType(r, t)
+        shapes[k] = s
+        return s
+    }
+
     /// A route's stops for type t: reloads at t's depot, or none when `joined`.
     func stops(of r: Int, type t: Int, joined: Bool) -> [Int] {
         var out: [Int] = []
@@ -115,9 +124,7 @@ extension LocalSearch {
             }
             let withReload = sd.maxTrips[t] >= 2 && reloadBound < best, joined = joinedBound < best
             if !withReload && !joined { continue }
-            if shapes[r1 * sd.types + t] == nil { shapes[r1 * sd.types + t] = asType(r1, t) }
-            if shapes[r3 * sd.types + t] == nil { shapes[r3 * sd.types + t] = asType(r3, t) }
-            let s1 = shapes[r1 * sd.types + t]!, s3 = shapes[r3 * sd.types + t]!
+            let s1 = cachedShape(r1, t, &shapes), s3 = cachedShape(r3, t, &shapes)
             guard s1.allowed && s3.allowed else { continue }
             let start = depotPiece(type: t, reload: false), reload = depotPiece(type: t, reload: true)
             func price(_ x: Piece<Trip>, _ y: Piece<Trip>, reload withStop: Bool) -> Double {
